@@ -1,0 +1,1 @@
+//! Dataset exports, one file per format.

@@ -1,0 +1,206 @@
+//! Article readers: one [`Article`] out of each text, Markdown, newswire, HTML or XML file, and
+//! one per line of a JSONL file.
+//!
+//! Readers never panic on any input: bad input is an [`IngestError`] naming the file (and the
+//! line, for JSONL). A file is read whole or not at all.
+
+mod decode;
+mod jsonl;
+mod markup;
+mod plain;
+mod walk;
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde_json::{Map, Value};
+
+use crate::model::CharRange;
+
+pub use decode::decode_text;
+pub use walk::{Collected, collect_paths};
+
+/// The kind of file an article came from, as stored in the project's `format` column.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum SourceFormat {
+    Text,
+    Markdown,
+    Newswire,
+    Html,
+    Xml,
+    Jsonl,
+}
+
+impl SourceFormat {
+    /// The name stored in the project.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Text => "text",
+            Self::Markdown => "markdown",
+            Self::Newswire => "newswire",
+            Self::Html => "html",
+            Self::Xml => "xml",
+            Self::Jsonl => "jsonl",
+        }
+    }
+}
+
+/// Which reader a file goes to, decided by its extension.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum FileKind {
+    /// `.txt`, `.text`, `.md`, `.markdown`: plain text, Markdown, or the newswire dump
+    /// (recognised by content).
+    Text,
+    /// `.html`, `.htm`, `.xhtml`.
+    Html,
+    /// `.xml`.
+    Xml,
+    /// `.jsonl`, `.ndjson`.
+    Jsonl,
+}
+
+impl FileKind {
+    /// The reader for `path`, by extension (case-insensitive); `None` for types stet skips.
+    pub fn of(path: &Path) -> Option<Self> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        match ext.as_str() {
+            "txt" | "text" | "md" | "markdown" => Some(Self::Text),
+            "html" | "htm" | "xhtml" => Some(Self::Html),
+            "xml" => Some(Self::Xml),
+            "jsonl" | "ndjson" => Some(Self::Jsonl),
+            _ => None,
+        }
+    }
+}
+
+/// The extensions stet reads, for messages about skipped files.
+pub const KNOWN_EXTENSIONS: &str = ".txt .md .html .htm .xml .jsonl";
+
+/// One article read from a file.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Article {
+    /// The headline: one line, never empty.
+    pub title: String,
+    /// The text offsets count in, exactly as it will be stored.
+    pub text: String,
+    pub format: SourceFormat,
+    /// Reader-specific facts (`news_code`, …); keys sorted on export.
+    pub meta: Map<String, Value>,
+    /// Spans that came with the article (JSONL only), already checked against `text`.
+    pub spans: Vec<ArticleSpan>,
+    /// The annotator a JSONL record names for its spans, if any.
+    pub annotator: Option<String>,
+    /// The 1-based line of the source file the article came from (JSONL), for errors.
+    pub line: Option<usize>,
+}
+
+impl Article {
+    /// An article with no spans or meta.
+    pub fn new(title: String, text: String, format: SourceFormat) -> Self {
+        Self {
+            title,
+            text,
+            format,
+            meta: Map::new(),
+            spans: Vec::new(),
+            annotator: None,
+            line: None,
+        }
+    }
+}
+
+/// A span read with an article: range checked against the text, label not yet checked
+/// against a scheme (the store does that).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ArticleSpan {
+    pub range: CharRange,
+    pub label: String,
+    pub annotator: Option<String>,
+    pub note: String,
+}
+
+/// Why a file could not be read. Displays as one line: `PATH: problem` or
+/// `PATH:LINE: problem`.
+#[derive(Debug)]
+pub struct IngestError {
+    pub path: PathBuf,
+    pub line: Option<usize>,
+    pub problem: Problem,
+}
+
+/// What was wrong with a file.
+#[derive(Debug, thiserror::Error)]
+pub enum Problem {
+    #[error("no such file or folder")]
+    Missing,
+    #[error("cannot read: {0}")]
+    Io(std::io::Error),
+    #[error("the file is empty")]
+    Empty,
+    #[error("the file has no text, only white space")]
+    Blank,
+    #[error("looks like a binary file, not text ({0})")]
+    Binary(&'static str),
+    #[error("is not text in any encoding stet detects (UTF-8, UTF-16 with BOM, or a single-byte legacy encoding)")]
+    Encoding,
+    #[error("not valid JSON: {0}")]
+    Json(String),
+    #[error("{0}")]
+    Record(String),
+}
+
+impl IngestError {
+    /// An error about the whole file.
+    pub fn file(path: &Path, problem: Problem) -> Self {
+        Self {
+            path: path.to_owned(),
+            line: None,
+            problem,
+        }
+    }
+
+    /// An error about one line of the file.
+    pub fn at_line(path: &Path, line: usize, problem: Problem) -> Self {
+        Self {
+            path: path.to_owned(),
+            line: Some(line),
+            problem,
+        }
+    }
+}
+
+impl fmt::Display for IngestError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "{}:{line}: {}", self.path.display(), self.problem),
+            None => write!(f, "{}: {}", self.path.display(), self.problem),
+        }
+    }
+}
+
+impl std::error::Error for IngestError {}
+
+/// Reads the articles in one file, choosing the reader by extension ([`FileKind::of`]).
+pub fn read_file(path: &Path, kind: FileKind) -> Result<Vec<Article>, IngestError> {
+    let bytes = std::fs::read(path).map_err(|err| {
+        let problem = if err.kind() == std::io::ErrorKind::NotFound {
+            Problem::Missing
+        } else {
+            Problem::Io(err)
+        };
+        IngestError::file(path, problem)
+    })?;
+    read_bytes(&bytes, kind, path)
+}
+
+/// Reads the articles in a file's bytes; `path` names the file in errors and decides
+/// Markdown title handling.
+pub fn read_bytes(bytes: &[u8], kind: FileKind, path: &Path) -> Result<Vec<Article>, IngestError> {
+    let text = decode_text(bytes).map_err(|problem| IngestError::file(path, problem))?;
+    match kind {
+        FileKind::Text => Ok(vec![plain::read_text(&text, path)?]),
+        FileKind::Html => Ok(vec![markup::read_html(&text, path)?]),
+        FileKind::Xml => Ok(vec![markup::read_xml(&text, path)?]),
+        FileKind::Jsonl => jsonl::read_jsonl(&text, path),
+    }
+}

@@ -1,0 +1,14 @@
+//! The data stet works on: documents, spans, labels and their schemes, and exact offsets.
+//!
+//! Nothing here does I/O beyond reading a scheme file's text.
+
+mod scheme;
+mod span;
+mod text;
+
+pub use scheme::{Color, DEFAULT_SCHEME_RON, LabelDef, LabelScheme, SchemeError};
+pub use span::{CharRange, DocStatus, Origin, Span, SpanError, Timestamp};
+pub use text::{
+    CharIndex, char_len, next_word_edge, slice_chars, snap_to_words, to_ascii_digits,
+    trim_whitespace, word_at,
+};
