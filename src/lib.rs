@@ -6,4 +6,4 @@
 pub mod export;
 pub mod ingest;
 pub mod model;
-
+pub mod store;

@@ -1,1 +1,177 @@
-//! Dataset exports, one file per format.
+//! Dataset exports, one file per format. Every exporter reads the project through
+//! [`for_each_document`], so filters apply the same way everywhere and output order is
+//! fixed: documents in import order, spans by start, longest first, label order, annotator.
+
+mod jsonl;
+
+use std::collections::HashSet;
+
+use rusqlite::params_from_iter;
+use serde_json::{Map, Value};
+
+use crate::model::{CharRange, Origin, Span, Timestamp};
+use crate::store::{DocumentInfo, Project, StoreError};
+
+pub use jsonl::write_jsonl;
+
+/// Which documents and spans an export includes.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ExportFilter {
+    /// Only these annotators' spans (empty: everyone's).
+    pub annotators: Vec<String>,
+    /// Only spans with these labels (empty: all labels).
+    pub labels: Vec<String>,
+    /// Only documents marked done (by one of `annotators`, or by anyone if none are named).
+    pub only_done: bool,
+}
+
+/// One document as exporters see it.
+#[derive(Clone, Debug)]
+pub struct ExportDocument {
+    pub info: DocumentInfo,
+    pub text: String,
+    /// The document's stored meta plus `source`.
+    pub meta: Map<String, Value>,
+    /// The spans that pass the filter, in export order.
+    pub spans: Vec<Span>,
+}
+
+/// How much an export wrote.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ExportSummary {
+    pub documents: usize,
+    pub spans: usize,
+}
+
+/// Why an export failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error("{0}")]
+    Store(#[from] StoreError),
+    #[error("cannot write: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("{0}")]
+    Invalid(String),
+}
+
+impl From<rusqlite::Error> for ExportError {
+    fn from(err: rusqlite::Error) -> Self {
+        Self::Store(StoreError::Sqlite(err))
+    }
+}
+
+/// Streams the project's documents with their filtered spans, in export order, to `each`.
+///
+/// Two ordered queries are merged, so memory holds one document at a time.
+pub fn for_each_document(
+    project: &Project,
+    filter: &ExportFilter,
+    mut each: impl FnMut(ExportDocument) -> Result<(), ExportError>,
+) -> Result<(), ExportError> {
+    let conn = project.connection();
+    let wanted_docs = if filter.only_done {
+        Some(done_documents(project, &filter.annotators)?)
+    } else {
+        None
+    };
+    let mut span_sql = String::from(
+        "SELECT s.id, s.document_id, s.start, s.\"end\", l.name, a.name, s.note, s.origin,
+                s.created_at, s.updated_at
+         FROM spans s JOIN labels l ON l.id = s.label_id JOIN annotators a ON a.id = s.annotator_id
+         WHERE 1",
+    );
+    let mut args: Vec<&str> = Vec::new();
+    for (column, values) in [("a.name", &filter.annotators), ("l.name", &filter.labels)] {
+        if !values.is_empty() {
+            let marks = vec!["?"; values.len()].join(", ");
+            span_sql.push_str(&format!(" AND {column} IN ({marks})"));
+            args.extend(values.iter().map(String::as_str));
+        }
+    }
+    span_sql.push_str(" ORDER BY s.document_id, s.start, s.\"end\" DESC, l.position, a.name, s.id");
+    let mut span_stmt = conn.prepare(&span_sql)?;
+    let mut span_rows = span_stmt.query(params_from_iter(args))?;
+    let mut doc_stmt = conn.prepare(
+        "SELECT d.id, d.uid, d.title, d.source, d.format, d.len_chars, d.imported_at,
+                d.text, d.meta_json
+         FROM documents d ORDER BY d.id",
+    )?;
+    let mut doc_rows = doc_stmt.query([])?;
+    let mut next_span = read_export_span(span_rows.next()?)?;
+    while let Some(row) = doc_rows.next()? {
+        let id: i64 = row.get(0)?;
+        let mut spans = Vec::new();
+        while let Some(span) = next_span.take_if(|s| s.document_id <= id) {
+            if span.document_id == id {
+                spans.push(span);
+            }
+            next_span = read_export_span(span_rows.next()?)?;
+        }
+        if wanted_docs.as_ref().is_some_and(|w| !w.contains(&id)) {
+            continue;
+        }
+        let source: String = row.get(3)?;
+        let meta_json: String = row.get(8)?;
+        let mut meta = match serde_json::from_str(&meta_json) {
+            Ok(Value::Object(map)) => map,
+            _ => Map::new(),
+        };
+        meta.insert("source".into(), Value::String(source.clone()));
+        let info = DocumentInfo {
+            id,
+            uid: row.get(1)?,
+            title: row.get(2)?,
+            source,
+            format: row.get(4)?,
+            len_chars: row.get::<_, i64>(5)? as usize,
+            imported_at: Timestamp(row.get(6)?),
+            span_count: spans.len(),
+        };
+        each(ExportDocument {
+            info,
+            text: row.get(7)?,
+            meta,
+            spans,
+        })?;
+    }
+    Ok(())
+}
+
+fn read_export_span(row: Option<&rusqlite::Row<'_>>) -> rusqlite::Result<Option<Span>> {
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    let origin: String = row.get(7)?;
+    Ok(Some(Span {
+        id: row.get(0)?,
+        document_id: row.get(1)?,
+        range: CharRange::new(
+            row.get::<_, i64>(2)? as usize,
+            row.get::<_, i64>(3)? as usize,
+        ),
+        label: row.get(4)?,
+        annotator: row.get(5)?,
+        note: row.get(6)?,
+        origin: Origin::parse(&origin),
+        created_at: Timestamp(row.get(8)?),
+        updated_at: Timestamp(row.get(9)?),
+    }))
+}
+
+/// Documents marked done by any of `annotators` (or by anyone when empty).
+fn done_documents(project: &Project, annotators: &[String]) -> Result<HashSet<i64>, ExportError> {
+    let mut sql = String::from(
+        "SELECT st.document_id FROM document_status st JOIN annotators a ON a.id = st.annotator_id
+         WHERE st.status = 'done'",
+    );
+    if !annotators.is_empty() {
+        let marks = vec!["?"; annotators.len()].join(", ");
+        sql.push_str(&format!(" AND a.name IN ({marks})"));
+    }
+    let conn = project.connection();
+    let mut stmt = conn.prepare(&sql)?;
+    let ids = stmt
+        .query_map(params_from_iter(annotators), |r| r.get(0))?
+        .collect::<rusqlite::Result<HashSet<i64>>>()?;
+    Ok(ids)
+}

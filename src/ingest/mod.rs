@@ -5,6 +5,7 @@
 //! line, for JSONL). A file is read whole or not at all.
 
 mod decode;
+mod import;
 mod jsonl;
 mod markup;
 mod plain;
@@ -18,6 +19,7 @@ use serde_json::{Map, Value};
 use crate::model::CharRange;
 
 pub use decode::decode_text;
+pub use import::{ImportReport, import_articles, import_paths};
 pub use walk::{Collected, collect_paths};
 
 /// The kind of file an article came from, as stored in the project's `format` column.
@@ -141,7 +143,9 @@ pub enum Problem {
     Blank,
     #[error("looks like a binary file, not text ({0})")]
     Binary(&'static str),
-    #[error("is not text in any encoding stet detects (UTF-8, UTF-16 with BOM, or a single-byte legacy encoding)")]
+    #[error(
+        "is not text in any encoding stet detects (UTF-8, UTF-16 with BOM, or a single-byte legacy encoding)"
+    )]
     Encoding,
     #[error("not valid JSON: {0}")]
     Json(String),

@@ -22,8 +22,12 @@ pub fn collect_paths(inputs: &[PathBuf]) -> Collected {
     for path in inputs {
         match FileKind::of(path) {
             Some(kind) if path.is_file() => collected.files.push((path.clone(), kind)),
-            _ if !path.exists() => collected.errors.push(IngestError::file(path, Problem::Missing)),
-            _ => collected.skipped.push((path.clone(), "not read yet".into())),
+            _ if !path.exists() => collected
+                .errors
+                .push(IngestError::file(path, Problem::Missing)),
+            _ => collected
+                .skipped
+                .push((path.clone(), "not read yet".into())),
         }
     }
     let _ = Path::new("");

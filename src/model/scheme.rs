@@ -113,7 +113,9 @@ impl LabelScheme {
 
     /// Parses and validates scheme text; `path` only names the file in errors.
     pub fn parse(text: &str, path: &Path) -> Result<Self, SchemeError> {
-        let scheme: Self = ron::from_str(text).map_err(|err| SchemeError::Invalid {
+        let options = ron::Options::default()
+            .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME);
+        let scheme: Self = options.from_str(text).map_err(|err| SchemeError::Invalid {
             path: path.to_owned(),
             line: err.span.start.line,
             column: err.span.start.col,

@@ -5,7 +5,9 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 /// Milliseconds since the Unix epoch, UTC.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 pub struct Timestamp(pub i64);
 
 impl Timestamp {
@@ -24,7 +26,9 @@ impl Timestamp {
 }
 
 /// A range of Unicode code points (Rust `char`s, Python `str` indices), end-exclusive.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 pub struct CharRange {
     pub start: usize,
     pub end: usize,
@@ -87,7 +91,11 @@ pub enum SpanError {
     #[error("span {start}..{end} is empty or reversed (start must be below end)")]
     Empty { start: usize, end: usize },
     #[error("span {start}..{end} runs past the end of the text ({len} characters)")]
-    OutOfRange { start: usize, end: usize, len: usize },
+    OutOfRange {
+        start: usize,
+        end: usize,
+        len: usize,
+    },
     #[error("label {label:?} is not in the project's scheme ({known})")]
     UnknownLabel { label: String, known: String },
 }
@@ -130,7 +138,9 @@ impl Origin {
 }
 
 /// An annotator's progress on a document.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum DocStatus {
     #[default]
@@ -160,7 +170,12 @@ impl DocStatus {
 
     /// Reads a stored or typed name (`in_progress`, `in-progress`, `in progress`).
     pub fn parse(name: &str) -> Option<Self> {
-        match name.trim().to_ascii_lowercase().replace(['-', ' '], "_").as_str() {
+        match name
+            .trim()
+            .to_ascii_lowercase()
+            .replace(['-', ' '], "_")
+            .as_str()
+        {
             "todo" => Some(Self::Todo),
             "in_progress" => Some(Self::InProgress),
             "done" => Some(Self::Done),

@@ -1,0 +1,302 @@
+//! The subcommands: thin wrappers that parse options, call the core and report.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+use clap::{Args, ValueEnum};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use stet::export::{ExportFilter, ExportSummary, write_jsonl};
+use stet::ingest::import_paths;
+use stet::model::{LabelScheme, SchemeError};
+use stet::store::{Access, Project};
+
+/// Options every project command takes.
+#[derive(Debug, Args)]
+pub struct ProjectArgs {
+    /// The project file (NAME.stet).
+    #[arg(long, env = "STET_PROJECT", value_name = "FILE")]
+    pub project: PathBuf,
+}
+
+/// `stet import`.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    #[command(flatten)]
+    pub project: ProjectArgs,
+    /// Whose spans the imported spans are when a record names no annotator.
+    #[arg(long, value_name = "NAME")]
+    pub annotator: Option<String>,
+    /// Label scheme for a project that does not exist yet.
+    #[arg(long, value_name = "FILE.ron")]
+    pub scheme: Option<PathBuf>,
+    /// Files or folders (read recursively).
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+}
+
+/// `stet export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    #[command(flatten)]
+    pub project: ProjectArgs,
+    /// The dataset format.
+    #[arg(long, value_enum)]
+    pub format: Format,
+    /// Where to write (`-` for standard output, the default).
+    #[arg(long, value_name = "PATH", default_value = "-")]
+    pub out: PathBuf,
+    /// Only this annotator's spans (repeatable; default: everyone's).
+    #[arg(long = "annotator", value_name = "NAME")]
+    pub annotators: Vec<String>,
+    /// Only spans with this label (repeatable; default: all labels).
+    #[arg(long = "label", value_name = "NAME")]
+    pub labels: Vec<String>,
+    /// Only documents with this status (`done`).
+    #[arg(long, value_name = "STATUS")]
+    pub status: Option<String>,
+}
+
+/// Dataset formats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// One JSON object per document; offsets in Unicode code points.
+    Jsonl,
+}
+
+/// The annotator's name: the option, else `$STET_ANNOTATOR`, else the OS user name.
+pub fn annotator_name(option: Option<&str>) -> String {
+    option
+        .map(str::to_owned)
+        .or_else(|| std::env::var("STET_ANNOTATOR").ok())
+        .or_else(|| std::env::var("USER").ok())
+        .or_else(|| std::env::var("USERNAME").ok())
+        .map(|name| name.trim().to_owned())
+        .filter(|name| !name.is_empty())
+        .unwrap_or_else(|| "analyst".to_owned())
+}
+
+/// Opens a project for writing, creating it with the given (or default) scheme.
+pub fn open_for_writing(path: &Path, scheme: Option<&Path>) -> anyhow::Result<Project> {
+    Project::open_or_create(path, || load_scheme(scheme))
+}
+
+fn load_scheme(path: Option<&Path>) -> Result<LabelScheme, SchemeError> {
+    match path {
+        Some(path) => LabelScheme::load(path),
+        None => Ok(LabelScheme::newsroom()),
+    }
+}
+
+/// `stet import`: reads files into the project; exit status 1 if any file was refused.
+pub fn import(args: &ImportArgs) -> anyhow::Result<ExitCode> {
+    let mut project = open_for_writing(&args.project.project, args.scheme.as_deref())?;
+    let annotator = annotator_name(args.annotator.as_deref());
+    let mut progress = DelayedProgress::new("importing");
+    let report = import_paths(&mut project, &args.paths, &annotator, &mut |done, total| {
+        progress.update(done, total);
+    })?;
+    progress.finish();
+    for line in &report.skipped {
+        eprintln!("stet: note: {line}");
+    }
+    for line in &report.errors {
+        eprintln!("stet: error: {line}");
+    }
+    println!(
+        "imported {} document{} and {} span{}; {} already in the project (skipped); {} file{} refused",
+        report.added.len(),
+        plural(report.added.len()),
+        report.spans_added,
+        plural(report.spans_added),
+        report.duplicates.len(),
+        report.errors.len(),
+        plural(report.errors.len()),
+    );
+    Ok(if report.errors.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+/// `stet export`: writes the dataset to a file (whole or not at all) or standard output.
+pub fn export(args: &ExportArgs) -> anyhow::Result<ExitCode> {
+    let project = Project::open(&args.project.project, Access::ReadOnly)?;
+    let only_done = match args.status.as_deref() {
+        None => false,
+        Some("done") => true,
+        Some(other) => bail!("--status {other:?}: only \"done\" can be exported on its own"),
+    };
+    let scheme = project.scheme()?;
+    for label in &args.labels {
+        if scheme.label(label).is_none() {
+            bail!(
+                "--label {label:?}: not in the project's scheme ({})",
+                scheme
+                    .labels
+                    .iter()
+                    .map(|l| l.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+        }
+    }
+    let filter = ExportFilter {
+        annotators: args.annotators.clone(),
+        labels: args.labels.clone(),
+        only_done,
+    };
+    let summary = write_output(&args.out, |out| match args.format {
+        Format::Jsonl => Ok(write_jsonl(&project, &filter, out)?),
+    })?;
+    eprintln!(
+        "stet: exported {} document{} and {} span{} (offsets: Unicode code points, end-exclusive)",
+        summary.documents,
+        plural(summary.documents),
+        summary.spans,
+        plural(summary.spans)
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Runs `write` on standard output, or on a temporary file renamed over `out` once complete.
+fn write_output(
+    out: &Path,
+    write: impl FnOnce(&mut dyn Write) -> anyhow::Result<ExportSummary>,
+) -> anyhow::Result<ExportSummary> {
+    if out == Path::new("-") {
+        let stdout = std::io::stdout();
+        let mut lock = std::io::BufWriter::new(stdout.lock());
+        return write(&mut lock);
+    }
+    let dir = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
+        _ => PathBuf::from("."),
+    };
+    let mut temp = tempfile::NamedTempFile::new_in(&dir)
+        .with_context(|| format!("{}: cannot write here", out.display()))?;
+    let summary = {
+        let mut writer = std::io::BufWriter::new(temp.as_file_mut());
+        let summary = write(&mut writer).with_context(|| out.display().to_string())?;
+        writer
+            .flush()
+            .with_context(|| format!("{}: cannot write", out.display()))?;
+        summary
+    };
+    temp.as_file()
+        .sync_all()
+        .with_context(|| format!("{}: cannot write", out.display()))?;
+    temp.persist(out)
+        .with_context(|| format!("{}: cannot write", out.display()))?;
+    Ok(summary)
+}
+
+/// `stet docs`: one line per document.
+pub fn docs(args: &ProjectArgs) -> anyhow::Result<ExitCode> {
+    let project = Project::open(&args.project, Access::ReadOnly)?;
+    let docs = project.documents()?;
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "{:>5}  {:<32}  {:>8}  {:>6}  title",
+        "id", "uid", "chars", "spans"
+    )?;
+    for doc in docs {
+        writeln!(
+            out,
+            "{:>5}  {:<32}  {:>8}  {:>6}  {}",
+            doc.id, doc.uid, doc.len_chars, doc.span_count, doc.title
+        )?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `stet stats`: counts per label, annotator and status.
+pub fn stats(args: &ProjectArgs) -> anyhow::Result<ExitCode> {
+    let project = Project::open(&args.project, Access::ReadOnly)?;
+    let stats = project.stats()?;
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "documents  {}", stats.documents)?;
+    writeln!(out, "spans      {}", stats.spans)?;
+    writeln!(out, "\nlabel          spans")?;
+    for (label, count) in &stats.by_label {
+        writeln!(out, "{label:<14} {count:>5}")?;
+    }
+    writeln!(out, "\nannotator      spans   todo  in progress   done")?;
+    for a in &stats.by_annotator {
+        writeln!(
+            out,
+            "{:<14} {:>5}  {:>5}  {:>11}  {:>5}",
+            a.name, a.spans, a.todo, a.in_progress, a.done
+        )?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// No subcommand: the app. Until the window lands this prints the project's summary.
+pub fn open_app(
+    project: Option<PathBuf>,
+    annotator: Option<String>,
+    scheme: Option<PathBuf>,
+    articles: &[PathBuf],
+) -> anyhow::Result<ExitCode> {
+    let path = match project {
+        Some(path) => path,
+        None => bail!("no --project given (the window is not built yet)"),
+    };
+    let mut project = open_for_writing(&path, scheme.as_deref())?;
+    let annotator = annotator_name(annotator.as_deref());
+    if !articles.is_empty() {
+        let report = import_paths(&mut project, articles, &annotator, &mut |_, _| {})?;
+        for line in &report.errors {
+            eprintln!("stet: error: {line}");
+        }
+    }
+    stats(&ProjectArgs { project: path })
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+/// A progress bar that appears only once work has lasted a second, and only on a terminal.
+struct DelayedProgress {
+    bar: ProgressBar,
+    started: Instant,
+    shown: bool,
+}
+
+impl DelayedProgress {
+    fn new(what: &'static str) -> Self {
+        let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden());
+        if let Ok(style) = ProgressStyle::with_template("{msg} {bar:30} {pos}/{len} {eta}") {
+            bar.set_style(style);
+        }
+        bar.set_message(what);
+        Self {
+            bar,
+            started: Instant::now(),
+            shown: false,
+        }
+    }
+
+    fn update(&mut self, done: usize, total: usize) {
+        self.bar.set_length(total as u64);
+        self.bar.set_position(done as u64);
+        if !self.shown
+            && self.started.elapsed() > Duration::from_secs(1)
+            && std::io::stderr().is_terminal()
+        {
+            self.bar.set_draw_target(ProgressDrawTarget::stderr());
+            self.shown = true;
+        }
+    }
+
+    fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
+}

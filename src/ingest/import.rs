@@ -1,0 +1,181 @@
+//! Importing files into a project: read and parse on one thread, insert on the caller's,
+//! each file all or nothing, commits in batches.
+
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use super::{Article, Collected, FileKind, IngestError, collect_paths, read_file};
+use crate::model::Origin;
+use crate::store::{InsertError, NewDocument, NewSpan, Project, StoreError};
+
+/// Files per transaction at most; a batch also ends after [`BATCH_TIME`].
+const BATCH_FILES: usize = 500;
+const BATCH_TIME: Duration = Duration::from_millis(500);
+
+/// What an import did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ImportReport {
+    /// Documents added, in the order read.
+    pub added: Vec<i64>,
+    /// Documents whose text was already in the project: (file, existing document id).
+    pub duplicates: Vec<(PathBuf, i64)>,
+    /// Spans added (to new or existing documents).
+    pub spans_added: usize,
+    /// One line per file that was refused, naming the file (and line).
+    pub errors: Vec<String>,
+    /// One line per file passed over (unknown type).
+    pub skipped: Vec<String>,
+}
+
+impl ImportReport {
+    /// The first document the import added or matched, for the app to show.
+    pub fn first_document(&self) -> Option<i64> {
+        self.added
+            .first()
+            .copied()
+            .or_else(|| self.duplicates.first().map(|(_, id)| *id))
+    }
+}
+
+/// Imports files and folders into `project`. Spans without an annotator of their own go to
+/// `annotator`. `progress(done, total)` is called after each file. Bad files are reported in
+/// the result and leave the project as it was; only a failure of the project itself is an
+/// `Err`.
+pub fn import_paths(
+    project: &mut Project,
+    paths: &[PathBuf],
+    annotator: &str,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<ImportReport, StoreError> {
+    let Collected {
+        files,
+        skipped,
+        errors,
+    } = collect_paths(paths);
+    let mut report = ImportReport {
+        errors: errors.iter().map(ToString::to_string).collect(),
+        skipped: skipped
+            .iter()
+            .map(|(path, why)| format!("{}: skipped: {why}", path.display()))
+            .collect(),
+        ..ImportReport::default()
+    };
+    let total = files.len();
+    let (sender, receiver) = mpsc::sync_channel(64);
+    let reader = std::thread::spawn(move || read_all(files, sender));
+    let mut done = 0;
+    let mut pending = receiver.iter().peekable();
+    while pending.peek().is_some() {
+        let started = Instant::now();
+        let mut batch = project.batch()?;
+        let mut in_batch = 0;
+        while in_batch < BATCH_FILES && started.elapsed() < BATCH_TIME {
+            let Some((path, read)) = pending.next() else {
+                break;
+            };
+            match read {
+                Ok(articles) => insert_file(&mut batch, &path, articles, annotator, &mut report)?,
+                Err(err) => report.errors.push(err.to_string()),
+            }
+            in_batch += 1;
+            done += 1;
+            progress(done, total);
+        }
+        batch.commit()?;
+    }
+    // The reader only ends early if this side stopped receiving, which it did not.
+    let _ = reader.join();
+    Ok(report)
+}
+
+/// Imports articles already read (for the app's drag-and-drop of text, and tests).
+pub fn import_articles(
+    project: &mut Project,
+    source: &Path,
+    articles: Vec<Article>,
+    annotator: &str,
+) -> Result<ImportReport, StoreError> {
+    let mut report = ImportReport::default();
+    let mut batch = project.batch()?;
+    insert_file(&mut batch, source, articles, annotator, &mut report)?;
+    batch.commit()?;
+    Ok(report)
+}
+
+fn read_all(
+    files: Vec<(PathBuf, FileKind)>,
+    sender: mpsc::SyncSender<(PathBuf, Result<Vec<Article>, IngestError>)>,
+) {
+    for (path, kind) in files {
+        let read = read_file(&path, kind);
+        if sender.send((path, read)).is_err() {
+            return;
+        }
+    }
+}
+
+/// Inserts one file's articles all or nothing, recording the outcome in `report`.
+fn insert_file(
+    batch: &mut crate::store::Batch<'_>,
+    path: &Path,
+    articles: Vec<Article>,
+    annotator: &str,
+    report: &mut ImportReport,
+) -> Result<(), StoreError> {
+    let lines: Vec<Option<usize>> = articles.iter().map(|a| a.line).collect();
+    let docs: Vec<NewDocument> = articles
+        .into_iter()
+        .map(|a| to_new_document(a, path, annotator))
+        .collect();
+    match batch.insert_documents(&docs) {
+        Ok(outcomes) => {
+            for outcome in outcomes {
+                if outcome.added {
+                    report.added.push(outcome.document_id);
+                } else {
+                    report
+                        .duplicates
+                        .push((path.to_owned(), outcome.document_id));
+                }
+                report.spans_added += outcome.spans_added;
+            }
+            Ok(())
+        }
+        Err((index, InsertError::Span { index: span, error })) => {
+            let line = lines.get(index).copied().flatten();
+            let place = match line {
+                Some(line) => format!("{}:{line}", path.display()),
+                None => path.display().to_string(),
+            };
+            report.errors.push(format!("{place}: span {span}: {error}"));
+            Ok(())
+        }
+        Err((_, InsertError::Store(err))) => Err(err),
+    }
+}
+
+fn to_new_document(article: Article, path: &Path, annotator: &str) -> NewDocument {
+    let record_annotator = article.annotator.as_deref().unwrap_or(annotator);
+    let spans = article
+        .spans
+        .into_iter()
+        .map(|span| NewSpan {
+            range: span.range,
+            label: span.label,
+            annotator: span
+                .annotator
+                .unwrap_or_else(|| record_annotator.to_owned()),
+            note: span.note,
+            origin: Origin::Imported,
+        })
+        .collect();
+    NewDocument {
+        title: article.title,
+        text: article.text,
+        source: path.display().to_string(),
+        format: article.format.as_str().to_owned(),
+        meta: article.meta,
+        spans,
+    }
+}

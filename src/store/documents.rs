@@ -1,0 +1,403 @@
+//! Documents: adding them (in batches, each document all or nothing) and reading them back.
+
+use std::collections::HashMap;
+
+use rusqlite::{OptionalExtension, Transaction, params};
+use serde_json::{Map, Value};
+use sha2::{Digest, Sha256};
+
+use super::{Project, Result, StoreError, annotator_id_in};
+use crate::model::{CharRange, DocStatus, Origin, SpanError, Timestamp, char_len};
+
+/// A document to add, with the spans that came with it.
+#[derive(Clone, Debug, Default)]
+pub struct NewDocument {
+    pub title: String,
+    pub text: String,
+    /// Where it came from (the file path as the user named it).
+    pub source: String,
+    /// The reader that produced it (`newswire`, `jsonl`, …).
+    pub format: String,
+    pub meta: Map<String, Value>,
+    pub spans: Vec<NewSpan>,
+}
+
+/// A span to add with a document.
+#[derive(Clone, Debug)]
+pub struct NewSpan {
+    pub range: CharRange,
+    pub label: String,
+    pub annotator: String,
+    pub note: String,
+    pub origin: Origin,
+}
+
+/// What adding one document did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct InsertOutcome {
+    pub document_id: i64,
+    /// False when the same text was already in the project (the document was skipped).
+    pub added: bool,
+    /// Spans added (spans already present for the same annotator are not added twice).
+    pub spans_added: usize,
+}
+
+/// Why one document of a batch was refused; the rest of the batch is unaffected.
+#[derive(Debug, thiserror::Error)]
+pub enum InsertError {
+    #[error("span {index}: {error}")]
+    Span { index: usize, error: SpanError },
+    #[error("{0}")]
+    Store(#[from] StoreError),
+}
+
+impl From<rusqlite::Error> for InsertError {
+    fn from(err: rusqlite::Error) -> Self {
+        Self::Store(StoreError::Sqlite(err))
+    }
+}
+
+/// A document's row without its text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DocumentInfo {
+    pub id: i64,
+    /// Stable across projects: derived from the text's SHA-256.
+    pub uid: String,
+    pub title: String,
+    pub source: String,
+    pub format: String,
+    pub len_chars: usize,
+    pub imported_at: Timestamp,
+    /// Spans by every annotator.
+    pub span_count: usize,
+}
+
+/// A whole document.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StoredDocument {
+    pub info: DocumentInfo,
+    pub text: String,
+    pub sha256: String,
+    pub meta: Map<String, Value>,
+}
+
+/// Several documents added in one transaction; each document is all or nothing.
+pub struct Batch<'p> {
+    /// Always `Some` until [`Batch::commit`] takes it.
+    tx: Option<Transaction<'p>>,
+    label_ids: &'p HashMap<String, i64>,
+    annotator_ids: &'p mut HashMap<String, i64>,
+    /// The annotator cache as of the batch's start, restored if the batch is dropped.
+    committed_annotators: HashMap<String, i64>,
+    now: Timestamp,
+}
+
+impl Project {
+    /// Starts a batch of document inserts (one transaction, committed by [`Batch::commit`]).
+    pub fn batch(&mut self) -> Result<Batch<'_>> {
+        let committed_annotators = self.annotator_ids.clone();
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        Ok(Batch {
+            tx: Some(tx),
+            label_ids: &self.label_ids,
+            annotator_ids: &mut self.annotator_ids,
+            committed_annotators,
+            now: Timestamp::now(),
+        })
+    }
+
+    /// Adds one document in its own transaction.
+    pub fn add_document(&mut self, doc: &NewDocument) -> Result<InsertOutcome, InsertError> {
+        let mut batch = self.batch()?;
+        let outcome = batch.insert_document(doc)?;
+        batch.commit()?;
+        Ok(outcome)
+    }
+
+    /// Every document in import order, without texts.
+    pub fn documents(&self) -> Result<Vec<DocumentInfo>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT d.id, d.uid, d.title, d.source, d.format, d.len_chars, d.imported_at,
+                    (SELECT count(*) FROM spans s WHERE s.document_id = d.id)
+             FROM documents d ORDER BY d.id",
+        )?;
+        let docs = stmt
+            .query_map([], read_info)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(docs)
+    }
+
+    /// One whole document.
+    pub fn document(&self, id: i64) -> Result<StoredDocument> {
+        let row = self
+            .conn
+            .query_row(
+                "SELECT d.id, d.uid, d.title, d.source, d.format, d.len_chars, d.imported_at,
+                        (SELECT count(*) FROM spans s WHERE s.document_id = d.id),
+                        d.text, d.sha256, d.meta_json
+                 FROM documents d WHERE d.id = ?1",
+                [id],
+                |row| {
+                    Ok((
+                        read_info(row)?,
+                        row.get::<_, String>(8)?,
+                        row.get::<_, String>(9)?,
+                        row.get::<_, String>(10)?,
+                    ))
+                },
+            )
+            .optional()?;
+        let (info, text, sha256, meta_json) = row.ok_or(StoreError::NoDocument(id))?;
+        Ok(StoredDocument {
+            info,
+            text,
+            sha256,
+            meta: parse_meta(&meta_json),
+        })
+    }
+
+    /// The id of the document with this uid, if the project has it.
+    pub fn document_id_by_uid(&self, uid: &str) -> Result<Option<i64>> {
+        Ok(self
+            .conn
+            .query_row("SELECT id FROM documents WHERE uid = ?1", [uid], |r| {
+                r.get(0)
+            })
+            .optional()?)
+    }
+
+    /// The document's length in code points.
+    pub(super) fn document_len(&self, id: i64) -> Result<usize> {
+        self.conn
+            .query_row("SELECT len_chars FROM documents WHERE id = ?1", [id], |r| {
+                r.get::<_, i64>(0)
+            })
+            .optional()?
+            .map(|n| n as usize)
+            .ok_or(StoreError::NoDocument(id))
+    }
+
+    /// Each document's status for one annotator (documents never touched are todo and
+    /// absent from the map).
+    pub fn statuses(&self, annotator: &str) -> Result<HashMap<i64, DocStatus>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT st.document_id, st.status FROM document_status st
+             JOIN annotators a ON a.id = st.annotator_id WHERE a.name = ?1",
+        )?;
+        let rows = stmt
+            .query_map([annotator], |row| {
+                let status: String = row.get(1)?;
+                Ok((row.get(0)?, DocStatus::parse(&status).unwrap_or_default()))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+}
+
+impl Batch<'_> {
+    /// Adds a document and its spans, or nothing if any span is invalid. A text already in
+    /// the project is not added again; its new spans are.
+    pub fn insert_document(&mut self, doc: &NewDocument) -> Result<InsertOutcome, InsertError> {
+        let mut outcomes = self
+            .insert_documents(std::slice::from_ref(doc))
+            .map_err(|(_, err)| err)?;
+        outcomes
+            .pop()
+            .ok_or(InsertError::Store(StoreError::NoDocument(0)))
+    }
+
+    /// Adds several documents (one file's worth) all or nothing; on failure, says which
+    /// document (0-based) was refused and why.
+    pub fn insert_documents(
+        &mut self,
+        docs: &[NewDocument],
+    ) -> Result<Vec<InsertOutcome>, (usize, InsertError)> {
+        let before = self.annotator_ids.clone();
+        let result = self.insert_in_savepoint(docs);
+        if result.is_err() {
+            *self.annotator_ids = before;
+        }
+        result
+    }
+
+    fn insert_in_savepoint(
+        &mut self,
+        docs: &[NewDocument],
+    ) -> Result<Vec<InsertOutcome>, (usize, InsertError)> {
+        let Some(tx) = self.tx.as_mut() else {
+            return Err((0, StoreError::NoDocument(0).into()));
+        };
+        let sp = tx.savepoint().map_err(|e| (0, e.into()))?;
+        let mut outcomes = Vec::with_capacity(docs.len());
+        for (i, doc) in docs.iter().enumerate() {
+            let outcome = insert_one(&sp, self.label_ids, self.annotator_ids, self.now, doc)
+                .map_err(|e| (i, e))?;
+            outcomes.push(outcome);
+        }
+        sp.commit().map_err(|e| (docs.len(), e.into()))?;
+        Ok(outcomes)
+    }
+
+    /// Commits every document inserted so far.
+    pub fn commit(mut self) -> Result<()> {
+        if let Some(tx) = self.tx.take()
+            && let Err(err) = tx.commit()
+        {
+            *self.annotator_ids = std::mem::take(&mut self.committed_annotators);
+            return Err(err.into());
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Batch<'_> {
+    fn drop(&mut self) {
+        // A batch dropped before its commit rolls back: forget the annotators it added.
+        if self.tx.is_some() {
+            *self.annotator_ids = std::mem::take(&mut self.committed_annotators);
+        }
+    }
+}
+
+/// Inserts one document and its spans inside the caller's savepoint.
+fn insert_one(
+    conn: &rusqlite::Connection,
+    label_ids: &HashMap<String, i64>,
+    annotator_ids: &mut HashMap<String, i64>,
+    now: Timestamp,
+    doc: &NewDocument,
+) -> Result<InsertOutcome, InsertError> {
+    let sha256 = sha256_hex(&doc.text);
+    let uid = uid_of_sha256(&sha256);
+    let len_chars = char_len(&doc.text);
+    let existing: Option<i64> = conn
+        .prepare_cached("SELECT id FROM documents WHERE uid = ?1")?
+        .query_row([&uid], |r| r.get(0))
+        .optional()?;
+    let (document_id, added) = match existing {
+        Some(id) => (id, false),
+        None => {
+            let meta = Value::Object(doc.meta.clone()).to_string();
+            conn.prepare_cached(
+                "INSERT INTO documents(uid, title, source, format, len_chars, sha256,
+                                       meta_json, imported_at, text)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            )?
+            .execute(params![
+                uid,
+                doc.title,
+                doc.source,
+                doc.format,
+                len_chars as i64,
+                sha256,
+                meta,
+                now.0,
+                doc.text
+            ])?;
+            (conn.last_insert_rowid(), true)
+        }
+    };
+    let mut spans_added = 0;
+    for (index, span) in doc.spans.iter().enumerate() {
+        let span_error = |error| InsertError::Span {
+            index: index + 1,
+            error,
+        };
+        span.range.validate(len_chars).map_err(span_error)?;
+        let label_id = *label_ids.get(&span.label).ok_or_else(|| {
+            span_error(SpanError::UnknownLabel {
+                label: span.label.clone(),
+                known: known_labels(label_ids),
+            })
+        })?;
+        let annotator_id = annotator_id_in(conn, annotator_ids, &span.annotator)?;
+        let present: Option<i64> = conn
+            .prepare_cached(
+                "SELECT id FROM spans WHERE document_id = ?1 AND start = ?2 AND \"end\" = ?3
+                 AND label_id = ?4 AND annotator_id = ?5",
+            )?
+            .query_row(
+                params![
+                    document_id,
+                    span.range.start as i64,
+                    span.range.end as i64,
+                    label_id,
+                    annotator_id
+                ],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if present.is_some() {
+            continue;
+        }
+        conn.prepare_cached(
+            "INSERT INTO spans(document_id, start, \"end\", label_id, annotator_id, note,
+                               origin, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
+        )?
+        .execute(params![
+            document_id,
+            span.range.start as i64,
+            span.range.end as i64,
+            label_id,
+            annotator_id,
+            span.note,
+            span.origin.as_str(),
+            now.0
+        ])?;
+        spans_added += 1;
+    }
+    Ok(InsertOutcome {
+        document_id,
+        added,
+        spans_added,
+    })
+}
+
+fn known_labels(label_ids: &HashMap<String, i64>) -> String {
+    let mut names: Vec<_> = label_ids.iter().collect();
+    names.sort_by_key(|(_, id)| **id);
+    names
+        .into_iter()
+        .map(|(n, _)| n.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn read_info(row: &rusqlite::Row<'_>) -> rusqlite::Result<DocumentInfo> {
+    Ok(DocumentInfo {
+        id: row.get(0)?,
+        uid: row.get(1)?,
+        title: row.get(2)?,
+        source: row.get(3)?,
+        format: row.get(4)?,
+        len_chars: row.get::<_, i64>(5)? as usize,
+        imported_at: Timestamp(row.get(6)?),
+        span_count: row.get::<_, i64>(7)? as usize,
+    })
+}
+
+/// Reads stored meta JSON; anything but an object reads as empty.
+pub(super) fn parse_meta(json: &str) -> Map<String, Value> {
+    match serde_json::from_str(json) {
+        Ok(Value::Object(map)) => map,
+        _ => Map::new(),
+    }
+}
+
+/// The lowercase hex SHA-256 of a text's UTF-8 bytes.
+pub fn sha256_hex(text: &str) -> String {
+    let digest = Sha256::digest(text.as_bytes());
+    let mut hex = String::with_capacity(64);
+    for byte in digest {
+        hex.push_str(&format!("{byte:02x}"));
+    }
+    hex
+}
+
+/// A document's uid: the first 128 bits of its text's SHA-256, in hex.
+pub fn uid_of_sha256(sha256: &str) -> String {
+    sha256.get(..32).unwrap_or(sha256).to_owned()
+}

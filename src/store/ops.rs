@@ -1,0 +1,315 @@
+//! The operation log: every edit a user makes is recorded with enough to reverse it, which
+//! serves undo/redo (per annotator, across documents and restarts) and the audit trail.
+//!
+//! Each op has a state: `done`, `undone` (on the redo stack), `dead` (undone, then
+//! superseded by a new edit) or `final` (recorded for the audit trail only, like imports).
+
+use std::collections::HashMap;
+
+use rusqlite::{OptionalExtension, Transaction, params};
+use serde::{Deserialize, Serialize};
+
+use super::spans::{remove_span, span_in, write_span, write_status};
+use super::{Project, Result, StoreError, annotator_id_in};
+use crate::model::{DocStatus, Span, Timestamp};
+
+/// A reversible change, stored as the op's payload.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub(super) enum Change {
+    AddSpan {
+        span: Span,
+    },
+    DeleteSpan {
+        span: Span,
+    },
+    EditSpan {
+        before: Span,
+        after: Span,
+    },
+    SetStatus {
+        document_id: i64,
+        annotator: String,
+        before: DocStatus,
+        after: DocStatus,
+    },
+}
+
+/// What kind of edit an op was.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OpKind {
+    AddSpan,
+    DeleteSpan,
+    EditSpan,
+    SetStatus,
+}
+
+/// What an undo or redo changed, so the app can show it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OpOutcome {
+    pub kind: OpKind,
+    pub document_id: i64,
+    /// The span the op was about, if any (it may no longer exist after the undo).
+    pub span_id: Option<i64>,
+    /// One line for the status bar: "tag claim 10..24".
+    pub summary: String,
+}
+
+/// The id caches a logged edit may use inside its transaction.
+pub(super) struct Ids<'a> {
+    pub labels: &'a HashMap<String, i64>,
+    pub annotators: &'a mut HashMap<String, i64>,
+}
+
+impl Change {
+    fn kind(&self) -> OpKind {
+        match self {
+            Self::AddSpan { .. } => OpKind::AddSpan,
+            Self::DeleteSpan { .. } => OpKind::DeleteSpan,
+            Self::EditSpan { .. } => OpKind::EditSpan,
+            Self::SetStatus { .. } => OpKind::SetStatus,
+        }
+    }
+
+    fn kind_name(&self) -> &'static str {
+        match self {
+            Self::AddSpan { .. } => "add_span",
+            Self::DeleteSpan { .. } => "delete_span",
+            Self::EditSpan { .. } => "edit_span",
+            Self::SetStatus { .. } => "set_status",
+        }
+    }
+
+    fn document_id(&self) -> i64 {
+        match self {
+            Self::AddSpan { span } | Self::DeleteSpan { span } => span.document_id,
+            Self::EditSpan { after, .. } => after.document_id,
+            Self::SetStatus { document_id, .. } => *document_id,
+        }
+    }
+
+    fn span_id(&self) -> Option<i64> {
+        match self {
+            Self::AddSpan { span } | Self::DeleteSpan { span } => Some(span.id),
+            Self::EditSpan { after, .. } => Some(after.id),
+            Self::SetStatus { .. } => None,
+        }
+    }
+
+    /// The change that reverses this one.
+    fn inverse(&self) -> Self {
+        match self.clone() {
+            Self::AddSpan { span } => Self::DeleteSpan { span },
+            Self::DeleteSpan { span } => Self::AddSpan { span },
+            Self::EditSpan { before, after } => Self::EditSpan {
+                before: after,
+                after: before,
+            },
+            Self::SetStatus {
+                document_id,
+                annotator,
+                before,
+                after,
+            } => Self::SetStatus {
+                document_id,
+                annotator,
+                before: after,
+                after: before,
+            },
+        }
+    }
+
+    /// Words for the status bar.
+    fn summary(&self) -> String {
+        match self {
+            Self::AddSpan { span } => format!("tag {} {}", span.label, span.range),
+            Self::DeleteSpan { span } => format!("delete {} {}", span.label, span.range),
+            Self::EditSpan { before, after } if before.label != after.label => {
+                format!("relabel {} → {}", before.label, after.label)
+            }
+            Self::EditSpan { before, after } if before.range != after.range => {
+                format!("resize {} → {}", before.range, after.range)
+            }
+            Self::EditSpan { .. } => "edit note".to_owned(),
+            Self::SetStatus { after, .. } => format!("mark {}", after.label()),
+        }
+    }
+
+    /// Writes the change's result into the project.
+    fn apply(&self, tx: &Transaction<'_>, ids: &mut Ids<'_>) -> Result<()> {
+        match self {
+            Self::AddSpan { span } => {
+                if span_in(tx, span.id)?.is_none() {
+                    write_span(tx, ids.labels, ids.annotators, span)?;
+                }
+            }
+            Self::DeleteSpan { span } => remove_span(tx, span.id)?,
+            Self::EditSpan { after, .. } => {
+                if span_in(tx, after.id)?.is_some() {
+                    write_span(tx, ids.labels, ids.annotators, after)?;
+                }
+            }
+            Self::SetStatus {
+                document_id,
+                annotator,
+                after,
+                ..
+            } => {
+                let annotator_id = annotator_id_in(tx, ids.annotators, annotator)?;
+                write_status(tx, *document_id, annotator_id, *after)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Project {
+    /// Runs one edit in one transaction and records it in the log; the annotator's redo
+    /// stack is cleared.
+    pub(super) fn apply_logged<T>(
+        &mut self,
+        annotator: &str,
+        edit: impl FnOnce(&Transaction<'_>, &mut Ids<'_>) -> Result<(T, Change)>,
+    ) -> Result<T> {
+        let snapshot = self.annotator_ids.clone();
+        let result = self.apply_logged_inner(annotator, edit);
+        if result.is_err() {
+            self.annotator_ids = snapshot;
+        }
+        result
+    }
+
+    fn apply_logged_inner<T>(
+        &mut self,
+        annotator: &str,
+        edit: impl FnOnce(&Transaction<'_>, &mut Ids<'_>) -> Result<(T, Change)>,
+    ) -> Result<T> {
+        let Self {
+            conn,
+            label_ids,
+            annotator_ids,
+            ..
+        } = self;
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let mut ids = Ids {
+            labels: label_ids,
+            annotators: annotator_ids,
+        };
+        let (value, change) = edit(&tx, &mut ids)?;
+        let annotator_id = annotator_id_in(&tx, ids.annotators, annotator)?;
+        tx.execute(
+            "UPDATE ops SET state = 'dead' WHERE annotator_id = ?1 AND state = 'undone'",
+            [annotator_id],
+        )?;
+        insert_op(&tx, annotator_id, &change, "done")?;
+        tx.commit()?;
+        Ok(value)
+    }
+
+    /// Reverses the annotator's latest edit that is not yet undone.
+    pub fn undo(&mut self, annotator: &str) -> Result<Option<OpOutcome>> {
+        self.step(annotator, Direction::Undo)
+    }
+
+    /// Re-applies the annotator's most recently undone edit.
+    pub fn redo(&mut self, annotator: &str) -> Result<Option<OpOutcome>> {
+        self.step(annotator, Direction::Redo)
+    }
+
+    /// Whether the annotator has an edit to undo and one to redo.
+    pub fn undo_redo_available(&self, annotator: &str) -> Result<(bool, bool)> {
+        let Some(&annotator_id) = self.annotator_ids.get(annotator) else {
+            return Ok((false, false));
+        };
+        let count = |state: &str| -> Result<bool> {
+            Ok(self
+                .conn
+                .prepare_cached(
+                    "SELECT EXISTS(SELECT 1 FROM ops WHERE annotator_id = ?1 AND state = ?2)",
+                )?
+                .query_row(params![annotator_id, state], |r| r.get(0))?)
+        };
+        Ok((count("done")?, count("undone")?))
+    }
+
+    fn step(&mut self, annotator: &str, direction: Direction) -> Result<Option<OpOutcome>> {
+        let Some(&annotator_id) = self.annotator_ids.get(annotator) else {
+            return Ok(None);
+        };
+        let (from_state, to_state, order) = match direction {
+            Direction::Undo => ("done", "undone", "DESC"),
+            Direction::Redo => ("undone", "done", "ASC"),
+        };
+        let Self {
+            conn,
+            label_ids,
+            annotator_ids,
+            ..
+        } = self;
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let row: Option<(i64, String)> = tx
+            .query_row(
+                &format!(
+                    "SELECT id, payload_json FROM ops WHERE annotator_id = ?1 AND state = ?2
+                     ORDER BY id {order} LIMIT 1"
+                ),
+                params![annotator_id, from_state],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        let Some((op_id, payload)) = row else {
+            return Ok(None);
+        };
+        let change: Change =
+            serde_json::from_str(&payload).map_err(|err| StoreError::CorruptOp {
+                id: op_id,
+                message: err.to_string(),
+            })?;
+        let mut ids = Ids {
+            labels: label_ids,
+            annotators: annotator_ids,
+        };
+        let applied = match direction {
+            Direction::Undo => change.inverse(),
+            Direction::Redo => change.clone(),
+        };
+        applied.apply(&tx, &mut ids)?;
+        tx.execute(
+            "UPDATE ops SET state = ?1 WHERE id = ?2",
+            params![to_state, op_id],
+        )?;
+        tx.commit()?;
+        Ok(Some(OpOutcome {
+            kind: change.kind(),
+            document_id: change.document_id(),
+            span_id: change.span_id(),
+            summary: change.summary(),
+        }))
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Direction {
+    Undo,
+    Redo,
+}
+
+fn insert_op(tx: &Transaction<'_>, annotator_id: i64, change: &Change, state: &str) -> Result<()> {
+    let payload = serde_json::to_string(change).map_err(|err| StoreError::CorruptOp {
+        id: 0,
+        message: err.to_string(),
+    })?;
+    tx.prepare_cached(
+        "INSERT INTO ops(at, annotator_id, document_id, kind, payload_json, state)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?
+    .execute(params![
+        Timestamp::now().0,
+        annotator_id,
+        change.document_id(),
+        change.kind_name(),
+        payload,
+        state
+    ])?;
+    Ok(())
+}

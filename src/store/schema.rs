@@ -1,0 +1,138 @@
+//! The project schema and its migrations (`PRAGMA user_version` counts those applied).
+
+use std::path::Path;
+
+use rusqlite::{Connection, params};
+
+use super::{APPLICATION_ID, Result, SCHEMA_VERSION, StoreError};
+use crate::model::LabelScheme;
+
+/// Migration `i` takes a project from version `i` to `i + 1`. Never edit a released one;
+/// append a new one.
+pub const MIGRATIONS: &[&str] = &[r#"
+CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE labels (
+    id          INTEGER PRIMARY KEY,
+    name        TEXT NOT NULL UNIQUE,
+    color       TEXT NOT NULL,
+    hotkey      TEXT,
+    description TEXT NOT NULL DEFAULT '',
+    position    INTEGER NOT NULL
+);
+CREATE TABLE annotators (
+    id   INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE
+);
+CREATE TABLE documents (
+    id          INTEGER PRIMARY KEY,
+    uid         TEXT NOT NULL UNIQUE,
+    title       TEXT NOT NULL,
+    source      TEXT NOT NULL,
+    format      TEXT NOT NULL,
+    len_chars   INTEGER NOT NULL,
+    sha256      TEXT NOT NULL,
+    meta_json   TEXT NOT NULL DEFAULT '{}',
+    imported_at INTEGER NOT NULL,
+    text        TEXT NOT NULL
+);
+CREATE TABLE spans (
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
+    document_id  INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    start        INTEGER NOT NULL,
+    "end"        INTEGER NOT NULL,
+    label_id     INTEGER NOT NULL REFERENCES labels(id),
+    annotator_id INTEGER NOT NULL REFERENCES annotators(id),
+    note         TEXT NOT NULL DEFAULT '',
+    origin       TEXT NOT NULL,
+    created_at   INTEGER NOT NULL,
+    updated_at   INTEGER NOT NULL,
+    CHECK (start >= 0 AND start < "end")
+);
+CREATE INDEX spans_by_document ON spans(document_id, start, "end");
+CREATE TABLE document_status (
+    document_id  INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    annotator_id INTEGER NOT NULL REFERENCES annotators(id),
+    status       TEXT NOT NULL CHECK (status IN ('todo', 'in_progress', 'done')),
+    updated_at   INTEGER NOT NULL,
+    PRIMARY KEY (document_id, annotator_id)
+);
+CREATE TABLE ops (
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
+    at           INTEGER NOT NULL,
+    annotator_id INTEGER NOT NULL REFERENCES annotators(id),
+    document_id  INTEGER,
+    kind         TEXT NOT NULL,
+    payload_json TEXT NOT NULL,
+    state        TEXT NOT NULL DEFAULT 'done' CHECK (state IN ('done', 'undone', 'dead', 'final'))
+);
+CREATE INDEX ops_by_annotator ON ops(annotator_id, state, id);
+"#];
+
+/// Refuses databases that are not stet projects or come from a newer stet.
+pub fn check_compatible(conn: &Connection, path: &Path) -> Result<()> {
+    let not_project = |reason: String| StoreError::NotAProject {
+        path: path.to_owned(),
+        reason,
+    };
+    let app_id: i64 = conn
+        .pragma_query_value(None, "application_id", |r| r.get(0))
+        .map_err(|e| not_project(e.to_string()))?;
+    let version: i64 = conn
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .map_err(|e| not_project(e.to_string()))?;
+    let tables: i64 = conn
+        .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))
+        .map_err(|e| not_project(e.to_string()))?;
+    if app_id == 0 && tables == 0 {
+        return Ok(());
+    }
+    if app_id != APPLICATION_ID {
+        return Err(not_project("an SQLite database of another program".into()));
+    }
+    if version > SCHEMA_VERSION {
+        return Err(StoreError::TooNew {
+            path: path.to_owned(),
+            found: version,
+        });
+    }
+    Ok(())
+}
+
+/// Brings a project up to [`SCHEMA_VERSION`] in one transaction; a new project gets
+/// `scheme`'s labels.
+pub fn migrate(conn: &mut Connection, scheme: &LabelScheme) -> Result<()> {
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let version: i64 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    if version >= SCHEMA_VERSION {
+        return Ok(());
+    }
+    for migration in MIGRATIONS.iter().skip(version as usize) {
+        tx.execute_batch(migration)?;
+    }
+    if version == 0 {
+        for (position, label) in scheme.labels.iter().enumerate() {
+            tx.execute(
+                "INSERT INTO labels(name, color, hotkey, description, position)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![
+                    label.name,
+                    label.rgb().to_string(),
+                    label.hotkey,
+                    label.description,
+                    position as i64
+                ],
+            )?;
+        }
+        tx.execute(
+            "INSERT INTO meta(key, value) VALUES ('scheme', ?1), ('created_by', ?2)",
+            params![scheme.name, concat!("stet ", env!("CARGO_PKG_VERSION"))],
+        )?;
+        tx.pragma_update(None, "application_id", APPLICATION_ID)?;
+    }
+    tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+    tx.commit()?;
+    Ok(())
+}

@@ -1,0 +1,289 @@
+//! Spans: reading them, and the edits a user makes (each one transaction, logged for undo).
+
+use rusqlite::{Connection, OptionalExtension, params};
+
+use super::ops::Change;
+use super::{Project, Result, StoreError, annotator_id_in};
+use crate::model::{CharRange, DocStatus, Origin, Span, Timestamp};
+
+/// A change to an existing span; `None` fields stay as they are.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SpanEdit {
+    pub range: Option<CharRange>,
+    pub label: Option<String>,
+    pub note: Option<String>,
+}
+
+const SPAN_COLUMNS: &str = "s.id, s.document_id, s.start, s.\"end\", l.name, a.name, s.note,
+     s.origin, s.created_at, s.updated_at
+     FROM spans s JOIN labels l ON l.id = s.label_id JOIN annotators a ON a.id = s.annotator_id";
+
+impl Project {
+    /// A document's spans by every annotator, in reading order (start, then longest first).
+    pub fn spans(&self, document_id: i64) -> Result<Vec<Span>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {SPAN_COLUMNS} WHERE s.document_id = ?1
+             ORDER BY s.start, s.\"end\" DESC, l.position, a.name, s.id"
+        ))?;
+        let spans = stmt
+            .query_map([document_id], read_span)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(spans)
+    }
+
+    /// One span by id.
+    pub fn span(&self, id: i64) -> Result<Span> {
+        span_in(&self.conn, id)?.ok_or(StoreError::NoSpan(id))
+    }
+
+    /// Tags `range` of a document with `label` for `annotator`.
+    pub fn add_span(
+        &mut self,
+        annotator: &str,
+        document_id: i64,
+        range: CharRange,
+        label: &str,
+        note: &str,
+    ) -> Result<Span> {
+        range.validate(self.document_len(document_id)?)?;
+        self.label_id(label)?;
+        if let Some(existing) = self.find_span(annotator, document_id, range, label)? {
+            return Err(StoreError::DuplicateSpan(existing));
+        }
+        let now = Timestamp::now();
+        let span = Span {
+            id: 0,
+            document_id,
+            range,
+            label: label.to_owned(),
+            annotator: annotator.to_owned(),
+            note: note.to_owned(),
+            origin: Origin::Manual,
+            created_at: now,
+            updated_at: now,
+        };
+        let id = self.apply_logged(annotator, |tx, ids| {
+            let id = write_span(tx, ids.labels, ids.annotators, &span)?;
+            mark_in_progress(tx, ids.annotators, document_id, annotator)?;
+            let mut stored = span.clone();
+            stored.id = id;
+            Ok((id, Change::AddSpan { span: stored }))
+        })?;
+        self.span(id)
+    }
+
+    /// Removes a span.
+    pub fn delete_span(&mut self, annotator: &str, span_id: i64) -> Result<Span> {
+        let span = self.span(span_id)?;
+        self.apply_logged(annotator, |tx, _| {
+            remove_span(tx, span_id)?;
+            Ok(((), Change::DeleteSpan { span: span.clone() }))
+        })?;
+        Ok(span)
+    }
+
+    /// Relabels, resizes or re-notes a span.
+    pub fn edit_span(&mut self, annotator: &str, span_id: i64, edit: &SpanEdit) -> Result<Span> {
+        let before = self.span(span_id)?;
+        let mut after = before.clone();
+        if let Some(range) = edit.range {
+            range.validate(self.document_len(before.document_id)?)?;
+            after.range = range;
+        }
+        if let Some(label) = &edit.label {
+            self.label_id(label)?;
+            after.label.clone_from(label);
+        }
+        if let Some(note) = &edit.note {
+            after.note.clone_from(note);
+        }
+        if after == before {
+            return Ok(before);
+        }
+        after.updated_at = Timestamp::now();
+        self.apply_logged(annotator, |tx, ids| {
+            write_span(tx, ids.labels, ids.annotators, &after)?;
+            Ok((
+                (),
+                Change::EditSpan {
+                    before: before.clone(),
+                    after: after.clone(),
+                },
+            ))
+        })?;
+        self.span(span_id)
+    }
+
+    /// Sets an annotator's status for a document.
+    pub fn set_status(
+        &mut self,
+        annotator: &str,
+        document_id: i64,
+        status: DocStatus,
+    ) -> Result<()> {
+        self.document_len(document_id)?;
+        let before = self
+            .statuses(annotator)?
+            .get(&document_id)
+            .copied()
+            .unwrap_or_default();
+        if before == status {
+            return Ok(());
+        }
+        self.apply_logged(annotator, |tx, ids| {
+            let annotator_id = annotator_id_in(tx, ids.annotators, annotator)?;
+            write_status(tx, document_id, annotator_id, status)?;
+            Ok((
+                (),
+                Change::SetStatus {
+                    document_id,
+                    annotator: annotator.to_owned(),
+                    before,
+                    after: status,
+                },
+            ))
+        })
+    }
+
+    /// The annotator's span with exactly this range and label, if there is one.
+    fn find_span(
+        &self,
+        annotator: &str,
+        document_id: i64,
+        range: CharRange,
+        label: &str,
+    ) -> Result<Option<i64>> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT s.id FROM spans s JOIN labels l ON l.id = s.label_id
+                 JOIN annotators a ON a.id = s.annotator_id
+                 WHERE s.document_id = ?1 AND s.start = ?2 AND s.\"end\" = ?3
+                   AND l.name = ?4 AND a.name = ?5",
+            )?
+            .query_row(
+                params![
+                    document_id,
+                    range.start as i64,
+                    range.end as i64,
+                    label,
+                    annotator
+                ],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+}
+
+/// Reads one span inside any connection or transaction.
+pub(super) fn span_in(conn: &Connection, id: i64) -> Result<Option<Span>> {
+    Ok(conn
+        .prepare_cached(&format!("SELECT {SPAN_COLUMNS} WHERE s.id = ?1"))?
+        .query_row([id], read_span)
+        .optional()?)
+}
+
+fn read_span(row: &rusqlite::Row<'_>) -> rusqlite::Result<Span> {
+    let origin: String = row.get(7)?;
+    Ok(Span {
+        id: row.get(0)?,
+        document_id: row.get(1)?,
+        range: CharRange::new(
+            row.get::<_, i64>(2)? as usize,
+            row.get::<_, i64>(3)? as usize,
+        ),
+        label: row.get(4)?,
+        annotator: row.get(5)?,
+        note: row.get(6)?,
+        origin: Origin::parse(&origin),
+        created_at: Timestamp(row.get(8)?),
+        updated_at: Timestamp(row.get(9)?),
+    })
+}
+
+/// Inserts or overwrites a span row (keeping `span.id` when it is not 0); returns its id.
+pub(super) fn write_span(
+    conn: &Connection,
+    label_ids: &std::collections::HashMap<String, i64>,
+    annotator_ids: &mut std::collections::HashMap<String, i64>,
+    span: &Span,
+) -> Result<i64> {
+    let label_id = label_ids.get(&span.label).copied().ok_or_else(|| {
+        crate::model::SpanError::UnknownLabel {
+            label: span.label.clone(),
+            known: String::new(),
+        }
+    })?;
+    let annotator_id = annotator_id_in(conn, annotator_ids, &span.annotator)?;
+    let id = (span.id != 0).then_some(span.id);
+    conn.prepare_cached(
+        "INSERT OR REPLACE INTO spans(id, document_id, start, \"end\", label_id, annotator_id,
+                                      note, origin, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    )?
+    .execute(params![
+        id,
+        span.document_id,
+        span.range.start as i64,
+        span.range.end as i64,
+        label_id,
+        annotator_id,
+        span.note,
+        span.origin.as_str(),
+        span.created_at.0,
+        span.updated_at.0
+    ])?;
+    Ok(id.unwrap_or_else(|| conn.last_insert_rowid()))
+}
+
+/// Deletes a span row if it exists.
+pub(super) fn remove_span(conn: &Connection, id: i64) -> Result<()> {
+    conn.prepare_cached("DELETE FROM spans WHERE id = ?1")?
+        .execute([id])?;
+    Ok(())
+}
+
+/// Writes a status row (todo removes it).
+pub(super) fn write_status(
+    conn: &Connection,
+    document_id: i64,
+    annotator_id: i64,
+    status: DocStatus,
+) -> Result<()> {
+    if status == DocStatus::Todo {
+        conn.execute(
+            "DELETE FROM document_status WHERE document_id = ?1 AND annotator_id = ?2",
+            params![document_id, annotator_id],
+        )?;
+    } else {
+        conn.execute(
+            "INSERT INTO document_status(document_id, annotator_id, status, updated_at)
+             VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT(document_id, annotator_id)
+             DO UPDATE SET status = excluded.status, updated_at = excluded.updated_at",
+            params![
+                document_id,
+                annotator_id,
+                status.as_str(),
+                Timestamp::now().0
+            ],
+        )?;
+    }
+    Ok(())
+}
+
+/// A document an annotator starts tagging moves from todo to in progress.
+fn mark_in_progress(
+    conn: &Connection,
+    annotator_ids: &mut std::collections::HashMap<String, i64>,
+    document_id: i64,
+    annotator: &str,
+) -> Result<()> {
+    let annotator_id = annotator_id_in(conn, annotator_ids, annotator)?;
+    conn.execute(
+        "INSERT INTO document_status(document_id, annotator_id, status, updated_at)
+         VALUES (?1, ?2, 'in_progress', ?3) ON CONFLICT DO NOTHING",
+        params![document_id, annotator_id, Timestamp::now().0],
+    )?;
+    Ok(())
+}
