@@ -1,0 +1,1 @@
+//! Reviewing colleagues' tags: agreement metrics, merge, adjudication.
