@@ -237,26 +237,24 @@ pub fn stats(args: &ProjectArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// No subcommand: the app. Until the window lands this prints the project's summary.
+/// No subcommand: opens the app on the project (default: the one in the data folder).
 pub fn open_app(
     project: Option<PathBuf>,
     annotator: Option<String>,
     scheme: Option<PathBuf>,
     articles: &[PathBuf],
 ) -> anyhow::Result<ExitCode> {
-    let path = match project {
-        Some(path) => path,
-        None => bail!("no --project given (the window is not built yet)"),
+    let scheme = match scheme {
+        Some(path) => Some(LabelScheme::load(&path)?),
+        None => None,
     };
-    let mut project = open_for_writing(&path, scheme.as_deref())?;
-    let annotator = annotator_name(annotator.as_deref());
-    if !articles.is_empty() {
-        let report = import_paths(&mut project, articles, &annotator, &mut |_, _| {})?;
-        for line in &report.errors {
-            eprintln!("stet: error: {line}");
-        }
-    }
-    stats(&ProjectArgs { project: path })
+    stet::app::run(stet::app::LaunchOptions {
+        project,
+        annotator: annotator_name(annotator.as_deref()),
+        scheme,
+        articles: articles.to_vec(),
+    })?;
+    Ok(ExitCode::SUCCESS)
 }
 
 fn plural(n: usize) -> &'static str {

