@@ -233,6 +233,41 @@ fn every_fixture_reads_from_disk() {
     assert_eq!(newswire.meta["news_code_ascii"], "1165381");
 }
 
+#[test]
+fn newswire_reads_the_same_from_crlf_and_utf16_copies() {
+    let path = Path::new("biden.txt");
+    let original = read_bytes(NEWSWIRE, FileKind::Text, path).unwrap();
+    let source = std::str::from_utf8(NEWSWIRE).unwrap();
+    let crlf = source.replace('\n', "\r\n");
+    assert_eq!(
+        read_bytes(crlf.as_bytes(), FileKind::Text, path).unwrap(),
+        original
+    );
+    let mut utf16 = vec![0xFF, 0xFE];
+    utf16.extend(source.encode_utf16().flat_map(u16::to_le_bytes));
+    assert_eq!(read_bytes(&utf16, FileKind::Text, path).unwrap(), original);
+    let article = &original[0];
+    assert!(article.text.ends_with("short order.\u{201D}"));
+    assert!(article.text.contains('\u{A0}'));
+}
+
+#[test]
+fn a_windows_1252_file_reads_with_its_curly_quotes_and_accents() {
+    let bytes = b"Caf\xE9 owners \x93welcome\x94 the talks\r\n\r\nThe minister\x92s \
+        r\xE9sum\xE9 was na\xEFve \x96 critics said so.\r\n";
+    let article = &read_bytes(bytes, FileKind::Text, Path::new("legacy.txt")).unwrap()[0];
+    assert_eq!(article.format, SourceFormat::Text);
+    assert_eq!(
+        article.title,
+        "Caf\u{E9} owners \u{201C}welcome\u{201D} the talks"
+    );
+    assert_eq!(
+        article.text,
+        "Caf\u{E9} owners \u{201C}welcome\u{201D} the talks\n\nThe minister\u{2019}s \
+         r\u{E9}sum\u{E9} was na\u{EF}ve \u{2013} critics said so.\n"
+    );
+}
+
 /// What every article a reader returns must satisfy.
 fn check_article(article: &Article) {
     assert!(!article.title.trim().is_empty(), "empty title");
@@ -319,6 +354,42 @@ proptest! {
     #[test]
     fn random_text_never_panics(text in "\\PC{0,400}") {
         check_bytes(text.as_bytes());
+    }
+
+    #[test]
+    fn jsonl_spans_at_random_offsets_are_checked_or_refused(
+        text in "\\PC{0,60}",
+        spans in prop::collection::vec((0usize..80, 0usize..80, "[A-Z]{0,3}"), 0..6),
+        doccano in any::<bool>(),
+    ) {
+        let record = if doccano {
+            let label: Vec<_> =
+                spans.iter().map(|(s, e, l)| serde_json::json!([s, e, l])).collect();
+            serde_json::json!({"text": text, "label": label})
+        } else {
+            let list: Vec<_> = spans
+                .iter()
+                .map(|(s, e, l)| serde_json::json!({"start": s, "end": e, "label": l}))
+                .collect();
+            serde_json::json!({"text": text, "spans": list})
+        };
+        let line = record.to_string();
+        let valid = !text.trim().is_empty()
+            && spans
+                .iter()
+                .all(|(s, e, l)| s < e && *e <= text.chars().count() && !l.is_empty());
+        let read = read_bytes(line.as_bytes(), FileKind::Jsonl, Path::new("r.jsonl"));
+        match read {
+            Ok(articles) => {
+                prop_assert!(valid);
+                prop_assert_eq!(&articles[0].text, &text);
+                check_article(&articles[0]);
+            }
+            Err(err) => {
+                prop_assert!(!valid || text.chars().any(char::is_control), "{}", err);
+                prop_assert!(!err.to_string().contains('\n'));
+            }
+        }
     }
 
     #[test]

@@ -607,19 +607,18 @@ fn html_fragment_text(text: &str) -> String {
     out.finish()
 }
 
-/// Whether text (from CDATA) holds HTML tags rather than plain characters.
+/// Whether text (from CDATA) holds HTML tags rather than plain characters: a `<` followed
+/// by a letter, `/` or `!`, with a `>` somewhere after it.
 fn looks_like_html(text: &str) -> bool {
-    let mut rest = text;
-    while let Some(at) = rest.find('<') {
-        rest = rest.get(at + 1..).unwrap_or_default();
-        let next = rest.chars().next();
-        if next.is_some_and(|c| c.is_ascii_alphabetic() || c == '/' || c == '!')
-            && rest.contains('>')
-        {
-            return true;
-        }
-    }
-    false
+    let Some(last_close) = text.rfind('>') else {
+        return false;
+    };
+    text.match_indices('<')
+        .take_while(|(at, _)| *at < last_close)
+        .any(|(at, _)| {
+            let next = text.get(at + 1..).and_then(|rest| rest.chars().next());
+            next.is_some_and(|c| c.is_ascii_alphabetic() || c == '/' || c == '!')
+        })
 }
 
 /// An element open while reading XML.
@@ -1047,6 +1046,17 @@ mod tests {
             message.ends_with(") and has no text that can be read"),
             "{message}"
         );
+    }
+
+    #[test]
+    fn cdata_is_read_as_html_only_when_it_holds_tags() {
+        assert!(looks_like_html("<p>x</p>"));
+        assert!(looks_like_html("a <br/> b"));
+        assert!(!looks_like_html("a < b > c"));
+        assert!(!looks_like_html("<p no closing"));
+        assert!(!looks_like_html(&"<<".repeat(100_000)));
+        let article = xml("<d><p><![CDATA[a < b && c > d]]></p></d>");
+        assert_eq!(article.text, "a < b && c > d");
     }
 
     #[test]
