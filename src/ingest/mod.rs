@@ -151,6 +151,8 @@ pub enum Problem {
     Json(String),
     #[error("{0}")]
     Record(String),
+    #[error("the file has no visible text")]
+    NoText,
 }
 
 impl IngestError {
@@ -183,6 +185,43 @@ impl fmt::Display for IngestError {
 }
 
 impl std::error::Error for IngestError {}
+
+/// The longest title kept, in characters; longer ones are cut and end in "…".
+const TITLE_MAX_CHARS: usize = 200;
+
+/// Makes a one-line title: white space runs become one space, the ends are trimmed, and a
+/// title longer than [`TITLE_MAX_CHARS`] is cut between characters (never inside a
+/// character with its combining marks) and ends in "…". Empty when `line` has no text.
+fn make_title(line: &str) -> String {
+    use unicode_segmentation::UnicodeSegmentation;
+
+    let collapsed = line.split_whitespace().collect::<Vec<_>>().join(" ");
+    if collapsed.chars().count() <= TITLE_MAX_CHARS {
+        return collapsed;
+    }
+    let mut title = String::new();
+    let mut chars = 0;
+    for grapheme in collapsed.graphemes(true) {
+        let len = grapheme.chars().count();
+        if chars + len > TITLE_MAX_CHARS - 1 {
+            break;
+        }
+        title.push_str(grapheme);
+        chars += len;
+    }
+    if title.is_empty() {
+        // A single giant cluster (a letter with hundreds of marks) is cut between characters.
+        title = collapsed.chars().take(TITLE_MAX_CHARS - 1).collect();
+    }
+    let mut title = title.trim_end().to_owned();
+    title.push('…');
+    title
+}
+
+/// The title made from the first line of `text` that has any, or `None` when none has.
+fn first_line_title(text: &str) -> Option<String> {
+    text.lines().map(make_title).find(|title| !title.is_empty())
+}
 
 /// Reads the articles in one file, choosing the reader by extension ([`FileKind::of`]).
 pub fn read_file(path: &Path, kind: FileKind) -> Result<Vec<Article>, IngestError> {
