@@ -28,7 +28,11 @@ fn export_jsonl(project: &Path) -> Vec<u8> {
         .arg(project)
         .output()
         .unwrap();
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     output.stdout
 }
 
@@ -88,7 +92,11 @@ fn tricky_jsonl() -> String {
     let spans: Vec<Vec<(&str, &str, &str)>> = vec![
         vec![
             ("“the presidents will decide themselves”", "quote", "ana"),
-            ("Peskov said “the presidents will decide themselves”", "claim", "ben"),
+            (
+                "Peskov said “the presidents will decide themselves”",
+                "claim",
+                "ben",
+            ),
             ("how long", "claim", "ana"),
         ],
         vec![
@@ -123,9 +131,16 @@ fn span_set(records: &[Value]) -> Vec<(String, u64, u64, String, String, String)
     for record in records {
         let text = record["text"].as_str().unwrap();
         for span in record["spans"].as_array().unwrap() {
-            let (start, end) = (span["start"].as_u64().unwrap(), span["end"].as_u64().unwrap());
+            let (start, end) = (
+                span["start"].as_u64().unwrap(),
+                span["end"].as_u64().unwrap(),
+            );
             let covered = chars(text, start, end);
-            assert_eq!(span["text"].as_str().unwrap(), covered, "span text is text[start:end]");
+            assert_eq!(
+                span["text"].as_str().unwrap(),
+                covered,
+                "span text is text[start:end]"
+            );
             all.push((
                 text.to_owned(),
                 start,
@@ -227,7 +242,11 @@ fn bad_inputs() -> BadInputs {
     bad.push((p("photo.txt"), "binary"));
     std::fs::write(p("empty.txt"), b"").unwrap();
     bad.push((p("empty.txt"), "the file is empty"));
-    std::fs::write(p("garbage.txt"), [0x81u8, 0x8d, 0x8f, 0x90, 0x9d, 0x81, 0x8d, 0x8f]).unwrap();
+    std::fs::write(
+        p("garbage.txt"),
+        [0x81u8, 0x8d, 0x8f, 0x90, 0x9d, 0x81, 0x8d, 0x8f],
+    )
+    .unwrap();
     bad.push((p("garbage.txt"), "is not text in any encoding"));
     std::fs::write(p("notjson.jsonl"), "{\"text\": \"fine\"}\n{not json}\n").unwrap();
     bad.push((p("notjson.jsonl"), ":2: not valid JSON"));
@@ -268,13 +287,20 @@ fn bad_files_are_refused_one_line_each_while_good_ones_import() {
     paths.push(&inputs.good);
     let output = {
         let mut cmd = stet();
-        cmd.arg("import").arg("--project").arg(&project).args(&paths);
+        cmd.arg("import")
+            .arg("--project")
+            .arg(&project)
+            .args(&paths);
         cmd.output().unwrap()
     };
     assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8(output.stderr).unwrap();
     let lines: Vec<&str> = stderr.lines().collect();
-    assert_eq!(lines.len(), inputs.bad.len(), "one line per bad file:\n{stderr}");
+    assert_eq!(
+        lines.len(),
+        inputs.bad.len(),
+        "one line per bad file:\n{stderr}"
+    );
     for (path, message) in &inputs.bad {
         let line = lines
             .iter()
@@ -287,7 +313,10 @@ fn bad_files_are_refused_one_line_each_while_good_ones_import() {
     // Only the good article went in: nothing of the bad files, not even the good first
     // line of a JSONL file whose second line is bad.
     let records = records(&export_jsonl(&project));
-    let titles: Vec<&str> = records.iter().map(|r| r["title"].as_str().unwrap()).collect();
+    let titles: Vec<&str> = records
+        .iter()
+        .map(|r| r["title"].as_str().unwrap())
+        .collect();
     assert_eq!(titles, ["A good article"]);
 }
 
@@ -308,7 +337,10 @@ fn a_folder_is_imported_recursively_and_unknown_types_are_noted() {
         .success()
         .stderr(predicates::str::contains("notes.pdf: skipped"));
     let records = records(&export_jsonl(&project));
-    let mut titles: Vec<&str> = records.iter().map(|r| r["title"].as_str().unwrap()).collect();
+    let mut titles: Vec<&str> = records
+        .iter()
+        .map(|r| r["title"].as_str().unwrap())
+        .collect();
     titles.sort();
     assert_eq!(titles, ["First", "Second"]);
     let html = records.iter().find(|r| r["title"] == "Second").unwrap();
@@ -376,7 +408,12 @@ fn docs_and_stats_describe_the_project() {
     std::fs::write(&source, tricky_jsonl()).unwrap();
     let project = dir.path().join("p.stet");
     import(&project, &[&source]).success();
-    let docs = stet().arg("docs").arg("--project").arg(&project).output().unwrap();
+    let docs = stet()
+        .arg("docs")
+        .arg("--project")
+        .arg(&project)
+        .output()
+        .unwrap();
     let docs = String::from_utf8(docs.stdout).unwrap();
     assert_eq!(docs.lines().count(), 4, "{docs}");
     assert!(docs.contains("Peskov said “the presidents"));

@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 
 use proptest::prelude::*;
 use stet::ingest::{
-    Article, FileKind, KNOWN_EXTENSIONS, Problem, SourceFormat, collect_paths, read_bytes,
-    read_file,
+    Article, FileKind, KNOWN_EXTENSIONS, Problem, SourceFormat, collect_paths, decode_owned,
+    decode_text, read_bytes, read_file,
 };
 use stet::model::char_len;
 
@@ -354,6 +354,18 @@ proptest! {
     #[test]
     fn random_text_never_panics(text in "\\PC{0,400}") {
         check_bytes(text.as_bytes());
+    }
+
+    #[test]
+    fn decoding_owned_bytes_agrees_with_decoding_borrowed_ones(
+        bytes in prop::collection::vec(any::<u8>(), 0..512),
+        text in "[a-z “”€\r\n\u{85}\u{1}]{0,80}",
+    ) {
+        for input in [bytes.clone(), text.clone().into_bytes()] {
+            let owned = decode_owned(input.clone()).map_err(|e| e.to_string());
+            let borrowed = decode_text(&input).map_err(|e| e.to_string());
+            prop_assert_eq!(owned, borrowed);
+        }
     }
 
     #[test]

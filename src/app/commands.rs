@@ -26,11 +26,19 @@ pub enum Command {
     /// Selects the next (+1) or previous (−1) span in reading order.
     StepSpan(isize),
     DeleteSelectedSpan,
-    ResizeSpan { id: i64, range: CharRange },
+    ResizeSpan {
+        id: i64,
+        range: CharRange,
+    },
     /// Moves an edge of the selected span by a word: `end` edge or start, forward or back.
-    NudgeSelectedSpan { end: bool, forward: bool },
+    NudgeSelectedSpan {
+        end: bool,
+        forward: bool,
+    },
     /// Extends the text selection by a word from the keyboard.
-    ExtendSelection { forward: bool },
+    ExtendSelection {
+        forward: bool,
+    },
     EditNote,
     Undo,
     Redo,
@@ -86,8 +94,9 @@ impl StetApp {
                     self.sticky_label = None;
                     self.status.info("Label unlocked");
                 } else {
-                    self.status
-                        .info(format!("“{label}” locked: every selection is tagged at once"));
+                    self.status.info(format!(
+                        "“{label}” locked: every selection is tagged at once"
+                    ));
                     self.sticky_label = Some(label);
                 }
             }
@@ -133,8 +142,10 @@ impl StetApp {
                 if let Some(id) = self.selected_span {
                     let span = self.project.delete_span(&self.annotator, id)?;
                     self.after_edit()?;
-                    self.status
-                        .info(format!("Deleted {} {} (Ctrl+Z to undo)", span.label, span.range));
+                    self.status.info(format!(
+                        "Deleted {} {} (Ctrl+Z to undo)",
+                        span.label, span.range
+                    ));
                 }
             }
             Command::ResizeSpan { id, range } => self.resize(id, range)?,
@@ -222,10 +233,8 @@ impl StetApp {
             .as_ref()
             .map(|d| d.text.index().slice(d.text.text(), range).to_owned())
             .unwrap_or_default();
-        self.status.info(format!(
-            "Tagged {label} {range}: “{}”",
-            shorten(&text, 60)
-        ));
+        self.status
+            .info(format!("Tagged {label} {range}: “{}”", shorten(&text, 60)));
         Ok(())
     }
 
@@ -296,8 +305,7 @@ impl StetApp {
         } else {
             next
         };
-        open.view
-            .set_selection((!next.is_empty()).then_some(next));
+        open.view.set_selection((!next.is_empty()).then_some(next));
         self.selected_span = None;
     }
 
@@ -309,8 +317,11 @@ impl StetApp {
             self.project.redo(&self.annotator)?
         };
         let Some(outcome) = outcome else {
-            self.status
-                .info(if undo { "Nothing to undo" } else { "Nothing to redo" });
+            self.status.info(if undo {
+                "Nothing to undo"
+            } else {
+                "Nothing to redo"
+            });
             return Ok(());
         };
         if self.open_document_id() != Some(outcome.document_id) {

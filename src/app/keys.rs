@@ -7,22 +7,46 @@ use super::state::StetApp;
 
 /// One line of the shortcut sheet: keys and what they do.
 pub const SHORTCUTS: &[(&str, &str)] = &[
-    ("drag, double-click", "select text (snapped to whole words; hold Alt for characters)"),
+    (
+        "drag, double-click",
+        "select text (snapped to whole words; hold Alt for characters)",
+    ),
     ("Shift+← / →", "extend the selection word by word"),
-    ("1 2 3 4 (label keys)", "tag the selection, or relabel the selected span"),
-    ("Shift+label key", "lock that label: every selection is tagged at once"),
-    ("click a span", "select it (click again to cycle through stacked spans)"),
+    (
+        "1 2 3 4 (label keys)",
+        "tag the selection, or relabel the selected span",
+    ),
+    (
+        "Shift+label key",
+        "lock that label: every selection is tagged at once",
+    ),
+    (
+        "click a span",
+        "select it (click again to cycle through stacked spans)",
+    ),
     ("Tab / Shift+Tab", "select the next / previous span"),
     ("Delete", "delete the selected span"),
     ("N", "edit the selected span's note (Enter saves)"),
     ("Shift+Alt+← / →", "move the selected span's end by a word"),
-    ("Ctrl+Shift+Alt+← / →", "move the selected span's start by a word"),
+    (
+        "Ctrl+Shift+Alt+← / →",
+        "move the selected span's start by a word",
+    ),
     ("Ctrl+Z", "undo (across documents, after a restart too)"),
     ("Ctrl+Shift+Z, Ctrl+Y", "redo"),
     ("Ctrl+PageDown / PageUp", "next / previous document"),
-    ("Ctrl+D", "mark the document done (again: back to in progress)"),
-    ("Ctrl+F, Enter, Shift+Enter", "find in the document, next, previous match"),
-    ("Ctrl+ + / Ctrl+ − / Ctrl+0", "larger / smaller / default text"),
+    (
+        "Ctrl+D",
+        "mark the document done (again: back to in progress)",
+    ),
+    (
+        "Ctrl+F, Enter, Shift+Enter",
+        "find in the document, next, previous match",
+    ),
+    (
+        "Ctrl+ + / Ctrl+ − / Ctrl+0",
+        "larger / smaller / default text",
+    ),
     ("Esc", "clear the selection, close the search"),
     ("F1 or ?", "this sheet"),
 ];
@@ -61,8 +85,7 @@ impl StetApp {
             if pressed(Modifiers::COMMAND, Key::F) {
                 toggle_search = true;
             }
-            if pressed(Modifiers::COMMAND, Key::Plus) || pressed(Modifiers::COMMAND, Key::Equals)
-            {
+            if pressed(Modifiers::COMMAND, Key::Plus) || pressed(Modifiers::COMMAND, Key::Equals) {
                 commands.push(Command::ZoomText(1.0));
             }
             if pressed(Modifiers::COMMAND, Key::Minus) {
@@ -90,7 +113,10 @@ impl StetApp {
                 return;
             }
             let nudges = [
-                (Modifiers::COMMAND | Modifiers::SHIFT | Modifiers::ALT, false),
+                (
+                    Modifiers::COMMAND | Modifiers::SHIFT | Modifiers::ALT,
+                    false,
+                ),
                 (Modifiers::SHIFT | Modifiers::ALT, true),
             ];
             for (mods, end) in nudges {

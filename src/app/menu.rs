@@ -110,7 +110,11 @@ impl StetApp {
         ui.separator();
         let mut preference = ui.ctx().options(|o| o.theme_preference);
         let before = preference;
-        ui.radio_value(&mut preference, ThemePreference::System, "Follow the system theme");
+        ui.radio_value(
+            &mut preference,
+            ThemePreference::System,
+            "Follow the system theme",
+        );
         ui.radio_value(&mut preference, ThemePreference::Light, "Light");
         ui.radio_value(&mut preference, ThemePreference::Dark, "Dark");
         if preference != before {

@@ -43,9 +43,8 @@ impl StetApp {
             .collapsible(false)
             .show(ctx, |ui| {
                 ui.label("No file dialog is available on this desktop. Type or paste a path:");
-                let response = ui.add(
-                    egui::TextEdit::singleline(&mut prompt.text).desired_width(420.0),
-                );
+                let response =
+                    ui.add(egui::TextEdit::singleline(&mut prompt.text).desired_width(420.0));
                 response.request_focus();
                 if response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
                     submit = true;
@@ -97,11 +96,13 @@ impl StetApp {
             .open(&mut open)
             .default_width(560.0)
             .show(ctx, |ui| {
-                egui::ScrollArea::vertical().max_height(240.0).show(ui, |ui| {
-                    for line in &self.import_errors {
-                        ui.label(line);
-                    }
-                });
+                egui::ScrollArea::vertical()
+                    .max_height(240.0)
+                    .show(ui, |ui| {
+                        for line in &self.import_errors {
+                            ui.label(line);
+                        }
+                    });
             });
         if !open {
             self.import_errors.clear();

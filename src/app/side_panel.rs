@@ -64,39 +64,41 @@ impl StetApp {
             .as_ref()
             .map(|d| d.text.index().slice(d.text.text(), span.range).to_owned())
             .unwrap_or_default();
-        egui::Grid::new("span_details").num_columns(2).show(ui, |ui| {
-            ui.label("label");
-            let mut label = span.label.clone();
-            egui::ComboBox::from_id_salt("relabel")
-                .selected_text(label.clone())
-                .show_ui(ui, |ui| {
-                    for l in &self.scheme.labels {
-                        ui.selectable_value(&mut label, l.name.clone(), &l.name);
-                    }
-                });
-            if label != span.label {
-                self.send(Command::ApplyLabel(label));
-            }
-            ui.end_row();
-            ui.label("text");
-            ui.label(format!("“{}”", shorten(&text, 200)));
-            ui.end_row();
-            ui.label("offsets");
-            ui.label(format!("{} (code points)", span.range));
-            ui.end_row();
-            ui.label("annotator");
-            ui.label(&span.annotator);
-            ui.end_row();
-            ui.label("origin");
-            ui.label(span.origin.as_str());
-            ui.end_row();
-            ui.label("created");
-            ui.label(local_time(span.created_at));
-            ui.end_row();
-            ui.label("changed");
-            ui.label(local_time(span.updated_at));
-            ui.end_row();
-        });
+        egui::Grid::new("span_details")
+            .num_columns(2)
+            .show(ui, |ui| {
+                ui.label("label");
+                let mut label = span.label.clone();
+                egui::ComboBox::from_id_salt("relabel")
+                    .selected_text(label.clone())
+                    .show_ui(ui, |ui| {
+                        for l in &self.scheme.labels {
+                            ui.selectable_value(&mut label, l.name.clone(), &l.name);
+                        }
+                    });
+                if label != span.label {
+                    self.send(Command::ApplyLabel(label));
+                }
+                ui.end_row();
+                ui.label("text");
+                ui.label(format!("“{}”", shorten(&text, 200)));
+                ui.end_row();
+                ui.label("offsets");
+                ui.label(format!("{} (code points)", span.range));
+                ui.end_row();
+                ui.label("annotator");
+                ui.label(&span.annotator);
+                ui.end_row();
+                ui.label("origin");
+                ui.label(span.origin.as_str());
+                ui.end_row();
+                ui.label("created");
+                ui.label(local_time(span.created_at));
+                ui.end_row();
+                ui.label("changed");
+                ui.label(local_time(span.updated_at));
+                ui.end_row();
+            });
         self.note_editor_ui(ui, &span.note, span.id);
     }
 
@@ -164,8 +166,7 @@ impl StetApp {
                         let (rect, _) = ui.allocate_exact_size(Vec2::splat(10.0), Sense::hover());
                         ui.painter().rect_filled(rect, 2.0, color);
                         let selected = self.selected_span == Some(span.id);
-                        let row_text =
-                            format!("{} · {}", span.label, shorten(text, 48));
+                        let row_text = format!("{} · {}", span.label, shorten(text, 48));
                         let response = ui
                             .selectable_label(selected, row_text)
                             .on_hover_text(format!("{} · {}", span.annotator, span.range));

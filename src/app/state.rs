@@ -261,7 +261,8 @@ impl StetApp {
         });
         self.selected_span = None;
         self.scroll_list_to_open = true;
-        self.search.recompute(self.open.as_ref().map(|d| d.text.text()));
+        self.search
+            .recompute(self.open.as_ref().map(|d| d.text.text()));
         self.rebuild_marks();
         Ok(())
     }
@@ -352,7 +353,10 @@ impl StetApp {
             note: Some(draft.text),
             ..Default::default()
         };
-        match self.project.edit_span(&self.annotator, draft.span_id, &edit) {
+        match self
+            .project
+            .edit_span(&self.annotator, draft.span_id, &edit)
+        {
             Ok(_) => {
                 self.status.info("Note saved");
                 let _ = self.reload_spans();

@@ -34,6 +34,25 @@ const MAGIC: &[(&[u8], &str)] = &[
 /// judged not to be text at all.
 const MAX_CONTROL_PER_MILLE: usize = 20;
 
+/// [`decode_text`] for bytes the caller owns: plain UTF-8 (the common case) is taken
+/// without a copy.
+pub fn decode_owned(bytes: Vec<u8>) -> Result<String, Problem> {
+    let plain_utf8 = !bytes.is_empty()
+        && Encoding::for_bom(&bytes).is_none()
+        && !MAGIC.iter().any(|(magic, _)| bytes.starts_with(magic))
+        && !bytes.contains(&0)
+        && !bytes.contains(&b'\r');
+    if !plain_utf8 {
+        return decode_text(&bytes);
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) if !looks_like_text(&text) => Err(Problem::Encoding),
+        Ok(text) if text.trim().is_empty() => Err(Problem::Blank),
+        Ok(text) => Ok(text),
+        Err(err) => decode_text(err.as_bytes()),
+    }
+}
+
 /// Decodes a file's bytes to text with LF newlines, or says why it is not text.
 pub fn decode_text(bytes: &[u8]) -> Result<String, Problem> {
     if bytes.is_empty() {
@@ -105,12 +124,17 @@ fn decode_strict<'b>(
 /// Whether decoded text is plausibly text: at most a small share of control characters
 /// (C0 other than tab, line feed, carriage return and form feed; and all of C1).
 fn looks_like_text(text: &str) -> bool {
+    // Counted on bytes: a C1 control is U+0080–U+009F, which UTF-8 writes as 0xC2 0x80–0x9F,
+    // and every byte that is not a continuation byte starts a character.
+    let bytes = text.as_bytes();
     let mut total = 0usize;
     let mut control = 0usize;
-    for c in text.chars() {
-        total += 1;
-        let is_c0 = c < ' ' && !matches!(c, '\t' | '\n' | '\r' | '\u{0C}');
-        let is_c1 = ('\u{80}'..='\u{9F}').contains(&c);
+    for (i, &b) in bytes.iter().enumerate() {
+        if b & 0xC0 != 0x80 {
+            total += 1;
+        }
+        let is_c0 = b < b' ' && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0C);
+        let is_c1 = b == 0xC2 && bytes.get(i + 1).is_some_and(|n| (0x80..=0x9F).contains(n));
         if is_c0 || is_c1 {
             control += 1;
         }
@@ -118,7 +142,6 @@ fn looks_like_text(text: &str) -> bool {
     control == 0 || control.saturating_mul(1000) <= total.saturating_mul(MAX_CONTROL_PER_MILLE)
 }
 
-/// Turns CRLF and lone CR into LF, leaving everything else as it was.
 fn normalise_newlines(text: Cow<'_, str>) -> String {
     if !text.contains('\r') {
         return text.into_owned();

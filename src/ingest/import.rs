@@ -7,11 +7,11 @@ use std::time::{Duration, Instant};
 
 use super::{Article, Collected, FileKind, IngestError, collect_paths, read_file};
 use crate::model::Origin;
-use crate::store::{InsertError, NewDocument, NewSpan, Project, StoreError};
+use crate::store::{Fingerprint, InsertError, NewDocument, NewSpan, Project, StoreError};
 
 /// Files per transaction at most; a batch also ends after [`BATCH_TIME`].
-const BATCH_FILES: usize = 500;
-const BATCH_TIME: Duration = Duration::from_millis(500);
+const BATCH_FILES: usize = 2_000;
+const BATCH_TIME: Duration = Duration::from_secs(1);
 
 /// What an import did.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -63,7 +63,8 @@ pub fn import_paths(
     };
     let total = files.len();
     let (sender, receiver) = mpsc::sync_channel(64);
-    let reader = std::thread::spawn(move || read_all(files, sender));
+    let reader_annotator = annotator.to_owned();
+    let reader = std::thread::spawn(move || read_all(files, &reader_annotator, sender));
     let mut done = 0;
     let mut pending = receiver.iter().peekable();
     while pending.peek().is_some() {
@@ -75,7 +76,7 @@ pub fn import_paths(
                 break;
             };
             match read {
-                Ok(articles) => insert_file(&mut batch, &path, articles, annotator, &mut report)?,
+                Ok(prepared) => insert_prepared(&mut batch, &path, prepared, &mut report)?,
                 Err(err) => report.errors.push(err.to_string()),
             }
             in_batch += 1;
@@ -103,16 +104,37 @@ pub fn import_articles(
     Ok(report)
 }
 
+/// One file's documents, ready to insert, with the source line of each (JSONL).
+struct Prepared {
+    docs: Vec<NewDocument>,
+    lines: Vec<Option<usize>>,
+}
+
+/// Reads, parses, hashes and measures each file on the reader thread.
 fn read_all(
     files: Vec<(PathBuf, FileKind)>,
-    sender: mpsc::SyncSender<(PathBuf, Result<Vec<Article>, IngestError>)>,
+    annotator: &str,
+    sender: mpsc::SyncSender<(PathBuf, Result<Prepared, IngestError>)>,
 ) {
     for (path, kind) in files {
-        let read = read_file(&path, kind);
+        let read = read_file(&path, kind).map(|articles| prepare(articles, &path, annotator));
         if sender.send((path, read)).is_err() {
             return;
         }
     }
+}
+
+fn prepare(articles: Vec<Article>, path: &Path, annotator: &str) -> Prepared {
+    let lines = articles.iter().map(|a| a.line).collect();
+    let docs = articles
+        .into_iter()
+        .map(|a| {
+            let mut doc = to_new_document(a, path, annotator);
+            doc.fingerprint = Some(Fingerprint::of(&doc.text));
+            doc
+        })
+        .collect();
+    Prepared { docs, lines }
 }
 
 /// Inserts one file's articles all or nothing, recording the outcome in `report`.
@@ -123,11 +145,16 @@ fn insert_file(
     annotator: &str,
     report: &mut ImportReport,
 ) -> Result<(), StoreError> {
-    let lines: Vec<Option<usize>> = articles.iter().map(|a| a.line).collect();
-    let docs: Vec<NewDocument> = articles
-        .into_iter()
-        .map(|a| to_new_document(a, path, annotator))
-        .collect();
+    insert_prepared(batch, path, prepare(articles, path, annotator), report)
+}
+
+fn insert_prepared(
+    batch: &mut crate::store::Batch<'_>,
+    path: &Path,
+    prepared: Prepared,
+    report: &mut ImportReport,
+) -> Result<(), StoreError> {
+    let Prepared { docs, lines } = prepared;
     match batch.insert_documents(&docs) {
         Ok(outcomes) => {
             for outcome in outcomes {
@@ -177,5 +204,6 @@ fn to_new_document(article: Article, path: &Path, annotator: &str) -> NewDocumen
         format: article.format.as_str().to_owned(),
         meta: article.meta,
         spans,
+        fingerprint: None,
     }
 }

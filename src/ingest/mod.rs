@@ -18,7 +18,7 @@ use serde_json::{Map, Value};
 
 use crate::model::CharRange;
 
-pub use decode::decode_text;
+pub use decode::{decode_owned, decode_text};
 pub use import::{ImportReport, import_articles, import_paths};
 pub use walk::{Collected, collect_paths};
 
@@ -233,15 +233,20 @@ pub fn read_file(path: &Path, kind: FileKind) -> Result<Vec<Article>, IngestErro
         };
         IngestError::file(path, problem)
     })?;
-    read_bytes(&bytes, kind, path)
+    let text = decode_owned(bytes).map_err(|problem| IngestError::file(path, problem))?;
+    read_decoded(text, kind, path)
 }
 
 /// Reads the articles in a file's bytes; `path` names the file in errors and decides
 /// Markdown title handling.
 pub fn read_bytes(bytes: &[u8], kind: FileKind, path: &Path) -> Result<Vec<Article>, IngestError> {
     let text = decode_text(bytes).map_err(|problem| IngestError::file(path, problem))?;
+    read_decoded(text, kind, path)
+}
+
+fn read_decoded(text: String, kind: FileKind, path: &Path) -> Result<Vec<Article>, IngestError> {
     match kind {
-        FileKind::Text => Ok(vec![plain::read_text(&text, path)?]),
+        FileKind::Text => Ok(vec![plain::read_text(text, path)?]),
         FileKind::Html => Ok(vec![markup::read_html(&text, path)?]),
         FileKind::Xml => Ok(vec![markup::read_xml(&text, path)?]),
         FileKind::Jsonl => jsonl::read_jsonl(&text, path),

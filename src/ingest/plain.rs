@@ -12,11 +12,11 @@ const NEWS_CODE_WITHIN_LINES: usize = 6;
 
 /// Reads a decoded `.txt`/`.md` file: the newswire dump if its content says so, else plain
 /// text (or Markdown, by extension) titled by its first non-empty line.
-pub fn read_text(text: &str, path: &Path) -> Result<Article, IngestError> {
+pub fn read_text(text: String, path: &Path) -> Result<Article, IngestError> {
     if text.trim().is_empty() {
         return Err(IngestError::file(path, Problem::Blank));
     }
-    if let Some(article) = read_newswire(text) {
+    if let Some(article) = read_newswire(&text) {
         return article.ok_or_else(|| IngestError::file(path, Problem::NoText));
     }
     let markdown = path
@@ -24,12 +24,12 @@ pub fn read_text(text: &str, path: &Path) -> Result<Article, IngestError> {
         .and_then(|ext| ext.to_str())
         .is_some_and(|ext| ext.eq_ignore_ascii_case("md") || ext.eq_ignore_ascii_case("markdown"));
     let (title, format) = if markdown {
-        (markdown_title(text), SourceFormat::Markdown)
+        (markdown_title(&text), SourceFormat::Markdown)
     } else {
-        (first_line_title(text), SourceFormat::Text)
+        (first_line_title(&text), SourceFormat::Text)
     };
     let title = title.ok_or_else(|| IngestError::file(path, Problem::Blank))?;
-    Ok(Article::new(title, text.to_owned(), format))
+    Ok(Article::new(title, text, format))
 }
 
 /// One line of the text with its byte position.
@@ -206,7 +206,7 @@ mod tests {
     const HEADLINE: &str = "Biden and Putin to hold video call on Tuesday on Ukraine";
 
     fn read(text: &str, name: &str) -> Article {
-        read_text(text, Path::new(name)).unwrap()
+        read_text(text.to_owned(), Path::new(name)).unwrap()
     }
 
     fn newswire() -> Article {
@@ -285,7 +285,10 @@ mod tests {
         assert_eq!(untitled.meta["trailer"], "x");
         let title_only = read("Just a title\nNews code : 1\nEND\n", "a.txt");
         assert_eq!(title_only.text, "Just a title");
-        let nothing = read_text("News code : 1\n\nEND\nComments", Path::new("x.txt"));
+        let nothing = read_text(
+            "News code : 1\n\nEND\nComments".to_owned(),
+            Path::new("x.txt"),
+        );
         assert_eq!(
             nothing.unwrap_err().to_string(),
             "x.txt: the file has no visible text"
@@ -338,7 +341,7 @@ mod tests {
 
     #[test]
     fn blank_text_is_refused() {
-        let err = read_text(" \n ", Path::new("x.txt")).unwrap_err();
+        let err = read_text(" \n ".to_owned(), Path::new("x.txt")).unwrap_err();
         assert!(matches!(err.problem, Problem::Blank));
     }
 }

@@ -20,6 +20,29 @@ pub struct NewDocument {
     pub format: String,
     pub meta: Map<String, Value>,
     pub spans: Vec<NewSpan>,
+    /// The text's hash and length, if already computed (imports do it on the reader
+    /// thread); computed on insert otherwise.
+    pub fingerprint: Option<Fingerprint>,
+}
+
+/// A text's identity: its SHA-256, the uid derived from it, and its length in code points.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fingerprint {
+    pub sha256: String,
+    pub uid: String,
+    pub len_chars: usize,
+}
+
+impl Fingerprint {
+    /// Hashes and measures `text`.
+    pub fn of(text: &str) -> Self {
+        let sha256 = sha256_hex(text);
+        Self {
+            uid: uid_of_sha256(&sha256),
+            sha256,
+            len_chars: char_len(text),
+        }
+    }
 }
 
 /// A span to add with a document.
@@ -269,12 +292,23 @@ fn insert_one(
     now: Timestamp,
     doc: &NewDocument,
 ) -> Result<InsertOutcome, InsertError> {
-    let sha256 = sha256_hex(&doc.text);
-    let uid = uid_of_sha256(&sha256);
-    let len_chars = char_len(&doc.text);
+    let computed;
+    let fingerprint = match &doc.fingerprint {
+        Some(fingerprint) => fingerprint,
+        None => {
+            computed = Fingerprint::of(&doc.text);
+            &computed
+        }
+    };
+    let Fingerprint {
+        sha256,
+        uid,
+        len_chars,
+    } = fingerprint;
+    let len_chars = *len_chars;
     let existing: Option<i64> = conn
         .prepare_cached("SELECT id FROM documents WHERE uid = ?1")?
-        .query_row([&uid], |r| r.get(0))
+        .query_row([uid], |r| r.get(0))
         .optional()?;
     let (document_id, added) = match existing {
         Some(id) => (id, false),
@@ -390,9 +424,11 @@ pub(super) fn parse_meta(json: &str) -> Map<String, Value> {
 /// The lowercase hex SHA-256 of a text's UTF-8 bytes.
 pub fn sha256_hex(text: &str) -> String {
     let digest = Sha256::digest(text.as_bytes());
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut hex = String::with_capacity(64);
     for byte in digest {
-        hex.push_str(&format!("{byte:02x}"));
+        hex.push(char::from(DIGITS[usize::from(byte >> 4)]));
+        hex.push(char::from(DIGITS[usize::from(byte & 0xf)]));
     }
     hex
 }

@@ -19,8 +19,8 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension};
 use crate::model::{LabelDef, LabelScheme, SpanError};
 
 pub use documents::{
-    Batch, DocumentInfo, InsertError, InsertOutcome, NewDocument, NewSpan, StoredDocument,
-    sha256_hex, uid_of_sha256,
+    Batch, DocumentInfo, Fingerprint, InsertError, InsertOutcome, NewDocument, NewSpan,
+    StoredDocument, sha256_hex, uid_of_sha256,
 };
 pub use ops::{OpKind, OpOutcome};
 pub use spans::SpanEdit;
