@@ -309,7 +309,7 @@ impl StetApp {
                     .map_or(Color32::GRAY, |l| theme::label_color(l.rgb()));
                 let mut tooltip = format!("{} · {}", span.label, span.annotator);
                 if !span.note.is_empty() {
-                    tooltip.push_str("\n");
+                    tooltip.push('\n');
                     tooltip.push_str(&span.note);
                 }
                 SpanMark {
