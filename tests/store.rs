@@ -195,8 +195,11 @@ fn undo_and_redo_walk_the_log_across_documents_and_restarts() {
     let undone = project.undo("ana").unwrap().unwrap();
     assert_eq!(undone.kind, OpKind::DeleteSpan);
     assert_eq!(undone.document_id, second);
-    // The deleted span is back with its id.
-    assert_eq!(project.span(denial.id).unwrap().label, "denial");
+    // The deleted span is back with its id and its uid (its identity across projects).
+    let restored = project.span(denial.id).unwrap();
+    assert_eq!(restored.label, "denial");
+    assert_eq!(restored.uid, denial.uid);
+    assert_eq!(restored.uid.len(), 32);
 
     let undone = project.undo("ana").unwrap().unwrap();
     assert_eq!(undone.kind, OpKind::AddSpan);

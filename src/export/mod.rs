@@ -76,7 +76,7 @@ pub fn for_each_document(
     };
     let mut span_sql = String::from(
         "SELECT s.id, s.document_id, s.start, s.\"end\", l.name, a.name, s.note, s.origin,
-                s.created_at, s.updated_at
+                s.created_at, s.updated_at, s.uid
          FROM spans s JOIN labels l ON l.id = s.label_id JOIN annotators a ON a.id = s.annotator_id
          WHERE 1",
     );
@@ -155,6 +155,7 @@ fn read_export_span(row: Option<&rusqlite::Row<'_>>) -> rusqlite::Result<Option<
         origin: Origin::parse(&origin),
         created_at: Timestamp(row.get(8)?),
         updated_at: Timestamp(row.get(9)?),
+        uid: row.get(10)?,
     }))
 }
 

@@ -188,6 +188,8 @@ impl DocStatus {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Span {
     pub id: i64,
+    /// Unique across projects (random, kept by merges), so colleagues' copies match up.
+    pub uid: String,
     pub document_id: i64,
     pub range: CharRange,
     pub label: String,

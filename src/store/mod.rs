@@ -195,6 +195,15 @@ impl Project {
         &self.path
     }
 
+    /// The project's own uid (random, made when it was created), naming it in merges.
+    pub fn uid(&self) -> Result<String> {
+        Ok(self
+            .conn
+            .query_row("SELECT value FROM meta WHERE key = 'project_uid'", [], |r| {
+                r.get(0)
+            })?)
+    }
+
     /// Whether the project was opened for reading only.
     pub fn is_read_only(&self) -> bool {
         self.access == Access::ReadOnly

@@ -40,6 +40,7 @@ CREATE TABLE documents (
 );
 CREATE TABLE spans (
     id           INTEGER PRIMARY KEY AUTOINCREMENT,
+    uid          TEXT NOT NULL UNIQUE DEFAULT (lower(hex(randomblob(16)))),
     document_id  INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
     start        INTEGER NOT NULL,
     "end"        INTEGER NOT NULL,
@@ -69,6 +70,27 @@ CREATE TABLE ops (
     state        TEXT NOT NULL DEFAULT 'done' CHECK (state IN ('done', 'undone', 'dead', 'final'))
 );
 CREATE INDEX ops_by_annotator ON ops(annotator_id, state, id);
+CREATE TABLE merge_state (
+    source_uid TEXT NOT NULL,
+    span_uid   TEXT NOT NULL,
+    version    TEXT NOT NULL,
+    PRIMARY KEY (source_uid, span_uid)
+);
+CREATE TABLE verdicts (
+    span_id      INTEGER NOT NULL REFERENCES spans(id) ON DELETE CASCADE,
+    reviewer_id  INTEGER NOT NULL REFERENCES annotators(id),
+    verdict      TEXT NOT NULL CHECK (verdict IN ('accepted', 'rejected')),
+    comment      TEXT NOT NULL DEFAULT '',
+    gold_span_id INTEGER REFERENCES spans(id) ON DELETE SET NULL,
+    at           INTEGER NOT NULL,
+    PRIMARY KEY (span_id, reviewer_id)
+);
+CREATE TABLE document_review (
+    document_id INTEGER PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+    status      TEXT NOT NULL CHECK (status IN ('unreviewed', 'in_review', 'adjudicated')),
+    updated_at  INTEGER NOT NULL
+);
+INSERT INTO meta(key, value) VALUES ('project_uid', lower(hex(randomblob(16))));
 "#];
 
 /// Refuses databases that are not stet projects or come from a newer stet.

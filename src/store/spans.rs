@@ -15,7 +15,7 @@ pub struct SpanEdit {
 }
 
 const SPAN_COLUMNS: &str = "s.id, s.document_id, s.start, s.\"end\", l.name, a.name, s.note,
-     s.origin, s.created_at, s.updated_at
+     s.origin, s.created_at, s.updated_at, s.uid
      FROM spans s JOIN labels l ON l.id = s.label_id JOIN annotators a ON a.id = s.annotator_id";
 
 impl Project {
@@ -53,6 +53,7 @@ impl Project {
         let now = Timestamp::now();
         let span = Span {
             id: 0,
+            uid: String::new(),
             document_id,
             range,
             label: label.to_owned(),
@@ -65,8 +66,7 @@ impl Project {
         let id = self.apply_logged(annotator, |tx, ids| {
             let id = write_span(tx, ids.labels, ids.annotators, &span)?;
             mark_in_progress(tx, ids.annotators, document_id, annotator)?;
-            let mut stored = span.clone();
-            stored.id = id;
+            let stored = span_in(tx, id)?.ok_or(StoreError::NoSpan(id))?;
             Ok((id, Change::AddSpan { span: stored }))
         })?;
         self.span(id)
@@ -198,6 +198,7 @@ fn read_span(row: &rusqlite::Row<'_>) -> rusqlite::Result<Span> {
         origin: Origin::parse(&origin),
         created_at: Timestamp(row.get(8)?),
         updated_at: Timestamp(row.get(9)?),
+        uid: row.get(10)?,
     })
 }
 
@@ -216,10 +217,12 @@ pub(super) fn write_span(
     })?;
     let annotator_id = annotator_id_in(conn, annotator_ids, &span.annotator)?;
     let id = (span.id != 0).then_some(span.id);
+    let uid = (!span.uid.is_empty()).then_some(span.uid.as_str());
     conn.prepare_cached(
         "INSERT OR REPLACE INTO spans(id, document_id, start, \"end\", label_id, annotator_id,
-                                      note, origin, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                                      note, origin, created_at, updated_at, uid)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,
+                 coalesce(?11, lower(hex(randomblob(16)))))",
     )?
     .execute(params![
         id,
@@ -231,7 +234,8 @@ pub(super) fn write_span(
         span.note,
         span.origin.as_str(),
         span.created_at.0,
-        span.updated_at.0
+        span.updated_at.0,
+        uid
     ])?;
     Ok(id.unwrap_or_else(|| conn.last_insert_rowid()))
 }
