@@ -36,14 +36,14 @@ pub fn exact_matches(a: &[CharRange], b: &[CharRange]) -> usize {
 }
 
 /// How many spans of `a` and `b` can be paired one-to-one by overlap, greedily by the
-/// largest overlap.
+/// largest overlap (the count does not depend on which side is `a`).
 pub fn overlap_matches(a: &[CharRange], b: &[CharRange]) -> usize {
     let mut candidates = overlapping_pairs(a, b);
     candidates.sort_unstable();
     let mut used_a = vec![false; a.len()];
     let mut used_b = vec![false; b.len()];
     let mut matched = 0;
-    for (_, _, i, j) in candidates {
+    for (_, _, _, _, i, j) in candidates {
         if let (Some(ua), Some(ub)) = (used_a.get(i), used_b.get(j))
             && !*ua
             && !*ub
@@ -56,12 +56,13 @@ pub fn overlap_matches(a: &[CharRange], b: &[CharRange]) -> usize {
     matched
 }
 
-/// Every pair `(i, j)` whose ranges overlap, keyed for the greedy order: largest overlap,
-/// then the smallest difference of edges, then the indices.
-fn overlapping_pairs(
-    a: &[CharRange],
-    b: &[CharRange],
-) -> Vec<(Reverse<usize>, usize, usize, usize)> {
+/// The greedy order of a candidate pair: largest overlap, then the smallest difference of
+/// edges, then the two ranges (the smaller first, so that swapping the annotators keeps the
+/// order), then the indices into `a` and `b`.
+type PairKey = (Reverse<usize>, usize, CharRange, CharRange, usize, usize);
+
+/// Every pair `(i, j)` whose ranges overlap, keyed for the greedy order.
+fn overlapping_pairs(a: &[CharRange], b: &[CharRange]) -> Vec<PairKey> {
     let mut a_order: Vec<usize> = (0..a.len()).filter(|&i| !a[i].is_empty()).collect();
     let mut b_order: Vec<usize> = (0..b.len()).filter(|&j| !b[j].is_empty()).collect();
     a_order.sort_unstable_by_key(|&i| a[i].start);
@@ -86,7 +87,7 @@ fn overlapping_pairs(
             if x.overlaps(y) {
                 let shared = x.end.min(y.end) - x.start.max(y.start);
                 let edges = x.start.abs_diff(y.start) + x.end.abs_diff(y.end);
-                pairs.push((Reverse(shared), edges, i, j));
+                pairs.push((Reverse(shared), edges, x.min(y), x.max(y), i, j));
             }
         }
     }
