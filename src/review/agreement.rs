@@ -4,9 +4,10 @@
 //! What is compared:
 //!
 //! * Annotators: those named in [`AgreementOptions::annotators`], else every annotator with at
-//!   least one span, sorted by name. Fewer than two leave every metric undefined.
-//! * Labels: those named in [`AgreementOptions::labels`], else the scheme's labels (and any
-//!   other label a span carries). Spans of other labels are ignored everywhere.
+//!   least one span (suggestions not counted, see below), sorted by name. Fewer than two leave
+//!   every metric undefined.
+//! * Labels: those named in [`AgreementOptions::labels`], else the scheme's labels. Spans of
+//!   other labels are ignored everywhere.
 //! * Spans: suggestions not yet confirmed (`Origin::Suggested`) are left out unless
 //!   [`AgreementOptions::include_suggested`] is set.
 //! * Documents: those every compared annotator has worked on (has a span on it, of any label,
@@ -33,6 +34,7 @@
 //! alike) it is `None`, and [`Scores::undefined`] says why.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::mpsc;
 
 use serde::Serialize;
 
@@ -132,99 +134,171 @@ pub fn agreement(
     project: &Project,
     options: &AgreementOptions,
 ) -> Result<AgreementReport, StoreError> {
-    let infos = project.documents()?;
-    let mut loaded = Vec::with_capacity(infos.len());
-    for info in infos {
-        let spans = project.spans(info.id)?;
-        loaded.push((info, spans));
-    }
-    let annotators = if options.annotators.is_empty() {
-        let names: BTreeSet<&str> = loaded
-            .iter()
-            .flat_map(|(_, spans)| spans.iter())
-            .filter(|s| options.include_suggested || s.origin != Origin::Suggested)
-            .map(|s| s.annotator.as_str())
-            .collect();
-        names.into_iter().map(str::to_owned).collect()
-    } else {
-        dedup(&options.annotators)
-    };
-    let labels = if options.labels.is_empty() {
-        let mut labels: Vec<String> = project
-            .scheme()?
-            .labels
-            .into_iter()
-            .map(|l| l.name)
-            .collect();
-        let known: BTreeSet<String> = labels.iter().cloned().collect();
-        let extra: BTreeSet<&str> = loaded
-            .iter()
-            .flat_map(|(_, spans)| spans.iter())
-            .map(|s| s.label.as_str())
-            .filter(|l| !known.contains(*l))
-            .collect();
-        labels.extend(extra.into_iter().map(str::to_owned));
-        labels
-    } else {
-        dedup(&options.labels)
-    };
-    let annotator_index: HashMap<&str, usize> = annotators
-        .iter()
-        .enumerate()
-        .map(|(i, a)| (a.as_str(), i))
-        .collect();
-    let label_index: HashMap<&str, usize> = labels
-        .iter()
-        .enumerate()
-        .map(|(i, l)| (l.as_str(), i))
-        .collect();
-    let mut statuses = Vec::with_capacity(annotators.len());
-    if !options.all_documents {
-        for name in &annotators {
-            statuses.push(project.statuses(name)?);
+    let plan = Plan::new(project, options)?;
+    // Reading the project and computing the metrics take about as long as each other, so a
+    // second thread computes while this one reads.
+    std::thread::scope(|scope| {
+        let (sender, receiver) = mpsc::sync_channel::<DocumentSpans>(32);
+        let worker = std::thread::Builder::new()
+            .name("agreement".into())
+            .spawn_scoped(scope, || {
+                let mut comparison = plan.comparison();
+                for doc in receiver {
+                    comparison.add(&doc);
+                }
+                comparison
+            });
+        match worker {
+            Ok(worker) => {
+                let read = plan.read(project, &mut |doc| {
+                    // A send fails only if the worker died; joining it below reports that.
+                    let _ = sender.send(doc);
+                });
+                drop(sender);
+                let comparison = match worker.join() {
+                    Ok(comparison) => comparison,
+                    Err(panic) => std::panic::resume_unwind(panic),
+                };
+                Ok(comparison.finish(read?))
+            }
+            Err(_) => {
+                // No second thread to be had: compute on this one.
+                let mut comparison = plan.comparison();
+                let skipped = plan.read(project, &mut |doc| comparison.add(&doc))?;
+                Ok(comparison.finish(skipped))
+            }
         }
+    })
+}
+
+/// What [`agreement`] compares, worked out before reading the documents.
+struct Plan {
+    annotators: Vec<String>,
+    labels: Vec<String>,
+    annotator_index: HashMap<String, usize>,
+    label_index: HashMap<String, usize>,
+    /// Each annotator's document statuses; empty when every document is compared.
+    statuses: Vec<HashMap<i64, DocStatus>>,
+    all_documents: bool,
+    include_suggested: bool,
+}
+
+impl Plan {
+    fn new(project: &Project, options: &AgreementOptions) -> Result<Self, StoreError> {
+        let annotators = if options.annotators.is_empty() {
+            annotators_with_spans(project, options.include_suggested)?
+        } else {
+            dedup(&options.annotators)
+        };
+        // Spans can only carry the scheme's labels (the project refuses others).
+        let labels = if options.labels.is_empty() {
+            project
+                .scheme()?
+                .labels
+                .into_iter()
+                .map(|l| l.name)
+                .collect()
+        } else {
+            dedup(&options.labels)
+        };
+        let mut statuses = Vec::with_capacity(annotators.len());
+        if !options.all_documents {
+            for name in &annotators {
+                statuses.push(project.statuses(name)?);
+            }
+        }
+        Ok(Self {
+            annotator_index: index_of(&annotators),
+            label_index: index_of(&labels),
+            annotators,
+            labels,
+            statuses,
+            all_documents: options.all_documents,
+            include_suggested: options.include_suggested,
+        })
     }
 
-    let mut comparison = Comparison::new(annotators.clone(), labels.clone());
-    for (info, spans) in loaded {
-        let mut worked = vec![false; annotators.len()];
-        let mut per_annotator = vec![Vec::new(); annotators.len()];
-        for span in &spans {
-            let Some(&a) = annotator_index.get(span.annotator.as_str()) else {
-                continue;
-            };
-            worked[a] = true;
-            if span.origin == Origin::Suggested && !options.include_suggested {
-                continue;
-            }
-            if let Some(&l) = label_index.get(span.label.as_str()) {
-                per_annotator[a].push((span.range, l));
-            }
-        }
-        for (a, status) in statuses.iter().enumerate() {
-            if matches!(
-                status.get(&info.id),
-                Some(DocStatus::InProgress | DocStatus::Done)
-            ) {
-                worked[a] = true;
-            }
-        }
-        let compared =
-            !annotators.is_empty() && (options.all_documents || worked.iter().all(|&w| w));
-        if !compared {
-            comparison.skip();
-            continue;
-        }
-        let text = project.document(info.id)?.text;
-        comparison.add(&DocumentSpans {
-            id: info.id,
-            uid: info.uid,
-            title: info.title,
-            text,
-            spans: per_annotator,
-        });
+    fn comparison(&self) -> Comparison {
+        Comparison::new(self.annotators.clone(), self.labels.clone())
     }
-    Ok(comparison.finish())
+
+    /// Reads every document, hands those to compare to `sink`, and returns how many were
+    /// left out.
+    fn read(
+        &self,
+        project: &Project,
+        sink: &mut dyn FnMut(DocumentSpans),
+    ) -> Result<usize, StoreError> {
+        let r = self.annotators.len();
+        let mut skipped = 0;
+        for info in project.documents()? {
+            if r == 0 {
+                skipped += 1;
+                continue;
+            }
+            let mut worked = vec![self.all_documents; r];
+            let mut per_annotator = vec![Vec::new(); r];
+            for span in project.spans(info.id)? {
+                let Some(&a) = self.annotator_index.get(&span.annotator) else {
+                    continue;
+                };
+                worked[a] = true;
+                if span.origin == Origin::Suggested && !self.include_suggested {
+                    continue;
+                }
+                if let Some(&l) = self.label_index.get(&span.label) {
+                    per_annotator[a].push((span.range, l));
+                }
+            }
+            for (a, status) in self.statuses.iter().enumerate() {
+                if matches!(
+                    status.get(&info.id),
+                    Some(DocStatus::InProgress | DocStatus::Done)
+                ) {
+                    worked[a] = true;
+                }
+            }
+            if !worked.iter().all(|&w| w) {
+                skipped += 1;
+                continue;
+            }
+            sink(DocumentSpans {
+                id: info.id,
+                uid: info.uid,
+                title: info.title,
+                text: project.document(info.id)?.text,
+                spans: per_annotator,
+            });
+        }
+        Ok(skipped)
+    }
+}
+
+/// Every annotator with at least one span (suggestions counted only if asked), by name.
+fn annotators_with_spans(
+    project: &Project,
+    include_suggested: bool,
+) -> Result<Vec<String>, StoreError> {
+    let mut stmt = project.connection().prepare(
+        "SELECT DISTINCT a.name FROM spans s JOIN annotators a ON a.id = s.annotator_id
+         WHERE ?1 OR s.origin <> ?2 ORDER BY a.name",
+    )?;
+    let names = stmt
+        .query_map(
+            rusqlite::params![include_suggested, Origin::Suggested.as_str()],
+            |row| row.get(0),
+        )?
+        .collect::<rusqlite::Result<Vec<String>>>()?;
+    Ok(names)
+}
+
+/// Each name's position in `names`.
+fn index_of(names: &[String]) -> HashMap<String, usize> {
+    names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.clone(), i))
+        .collect()
 }
 
 /// Computes the agreement report for documents already in memory.
@@ -237,7 +311,7 @@ pub fn compare(
     for doc in documents {
         comparison.add(doc);
     }
-    comparison.finish()
+    comparison.finish(0)
 }
 
 /// The names in order, each once.
@@ -409,7 +483,6 @@ struct Comparison {
     pairs: Vec<(usize, usize)>,
     total: ScopeTally,
     documents: Vec<DocumentAgreement>,
-    skipped: usize,
 }
 
 impl Comparison {
@@ -425,12 +498,7 @@ impl Comparison {
             pairs,
             total,
             documents: Vec::new(),
-            skipped: 0,
         }
-    }
-
-    fn skip(&mut self) {
-        self.skipped += 1;
     }
 
     fn add(&mut self, doc: &DocumentSpans) {
@@ -499,7 +567,7 @@ impl Comparison {
         });
     }
 
-    fn finish(mut self) -> AgreementReport {
+    fn finish(mut self, skipped: usize) -> AgreementReport {
         self.documents
             .sort_by(|a, b| b.disagreements.cmp(&a.disagreements).then(a.id.cmp(&b.id)));
         let overall = self.total.overall.scores(alpha_over(&self.total.alpha));
@@ -515,7 +583,7 @@ impl Comparison {
             overall,
             labels,
             documents: self.documents,
-            documents_skipped: self.skipped,
+            documents_skipped: skipped,
         }
     }
 }
