@@ -184,6 +184,7 @@ struct Plan {
 }
 
 impl Plan {
+    /// Works out the annotators, labels and statuses to compare.
     fn new(project: &Project, options: &AgreementOptions) -> Result<Self, StoreError> {
         let annotators = if options.annotators.is_empty() {
             annotators_with_spans(project, options.include_suggested)?
@@ -218,6 +219,7 @@ impl Plan {
         })
     }
 
+    /// An empty comparison for this plan.
     fn comparison(&self) -> Comparison {
         Comparison::new(self.annotators.clone(), self.labels.clone())
     }
@@ -336,6 +338,7 @@ struct Tally {
 }
 
 impl Tally {
+    /// Empty counts for `raters` annotators, `pairs` pairs and `categories` token categories.
     fn new(raters: usize, pairs: usize, categories: usize) -> Self {
         Self {
             spans: vec![0; raters],
@@ -347,6 +350,7 @@ impl Tally {
         }
     }
 
+    /// Adds another scope's counts (another document).
     fn absorb(&mut self, other: &Self) {
         for (mine, theirs) in self.spans.iter_mut().zip(&other.spans) {
             *mine += theirs;
@@ -378,6 +382,7 @@ impl Tally {
         }
     }
 
+    /// The scores these counts give, with the scope's α_u worked out by the caller.
     fn scores(&self, alpha: Result<f64, Reason>) -> Scores {
         let raters = self.spans.len();
         let mut undefined = BTreeMap::new();
@@ -442,6 +447,7 @@ impl Tally {
         }
     }
 
+    /// Spans without an exact counterpart, summed over annotator pairs.
     fn disagreements(&self) -> usize {
         self.pairs.iter().map(PairCounts::exact_misses).sum()
     }
@@ -456,6 +462,7 @@ struct ScopeTally {
 }
 
 impl ScopeTally {
+    /// Empty counts for `raters` annotators, `pairs` pairs and `labels` labels.
     fn new(raters: usize, pairs: usize, labels: usize) -> Self {
         Self {
             overall: Tally::new(raters, pairs, labels + 1),
@@ -464,6 +471,7 @@ impl ScopeTally {
         }
     }
 
+    /// Adds another scope's counts (another document).
     fn absorb(&mut self, other: &Self) {
         self.overall.absorb(&other.overall);
         for (mine, theirs) in self.labels.iter_mut().zip(&other.labels) {
@@ -486,6 +494,7 @@ struct Comparison {
 }
 
 impl Comparison {
+    /// An empty comparison of these annotators on these labels.
     fn new(annotators: Vec<String>, labels: Vec<String>) -> Self {
         let r = annotators.len();
         let pairs: Vec<(usize, usize)> = (0..r)
@@ -501,6 +510,7 @@ impl Comparison {
         }
     }
 
+    /// Compares one document and adds it to the totals.
     fn add(&mut self, doc: &DocumentSpans) {
         let r = self.annotators.len();
         let n_labels = self.labels.len();
@@ -567,6 +577,7 @@ impl Comparison {
         });
     }
 
+    /// The report, with documents sorted by disagreement (most first, then by id).
     fn finish(mut self, skipped: usize) -> AgreementReport {
         self.documents
             .sort_by(|a, b| b.disagreements.cmp(&a.disagreements).then(a.id.cmp(&b.id)));
