@@ -25,12 +25,14 @@ const SAMPLE: &str = "The minister said on Tuesday that the government would rev
     figures, adding: “We will publish all 1,165 of them before the vote in March.”";
 
 /// What a layout depends on; when any of it changes, every paragraph is laid out anew.
+///
+/// The text colour is not part of it: galleys are laid out with `Color32::PLACEHOLDER`
+/// and painted with the theme's colour, so switching themes does not lay anything out.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct LayoutKey {
     pub wrap_width: f32,
     pub font_size: f32,
     pub pixels_per_point: f32,
-    pub text_color: Color32,
 }
 
 /// Sizes that follow from the font.
@@ -52,7 +54,8 @@ impl Metrics {
         let font_id = FontId::proportional(key.font_size);
         let (row_height, sample_width) = ctx.fonts_mut(|fonts| {
             let row_height = fonts.row_height(&font_id);
-            let sample = fonts.layout_no_wrap(SAMPLE.to_owned(), font_id.clone(), key.text_color);
+            let sample =
+                fonts.layout_no_wrap(SAMPLE.to_owned(), font_id.clone(), Color32::PLACEHOLDER);
             (row_height, sample.rect.width())
         });
         let chars = SAMPLE.chars().count().max(1) as f32;
@@ -122,9 +125,7 @@ impl LayoutCache {
             return false;
         }
         let same_font = self.key.is_some_and(|old| {
-            old.font_size == key.font_size
-                && old.pixels_per_point == key.pixels_per_point
-                && old.text_color == key.text_color
+            old.font_size == key.font_size && old.pixels_per_point == key.pixels_per_point
         });
         if !same_font || self.metrics.row_height <= 0.0 {
             self.metrics = Metrics::measure(ctx, &key);
@@ -235,7 +236,7 @@ fn lay_out(
     let job = LayoutJob::simple(
         slice.to_owned(),
         FontId::proportional(key.font_size),
-        key.text_color,
+        Color32::PLACEHOLDER,
         key.wrap_width,
     );
     let galley = ctx.fonts_mut(|fonts| fonts.layout_job(job));

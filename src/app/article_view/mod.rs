@@ -169,7 +169,13 @@ pub struct ArticleViewState {
     /// The address and length of the highlight slice last seen, and whether it is sorted.
     highlights_seen: Option<(usize, usize, bool)>,
     scroll_target: Option<usize>,
-    pending_offset: Option<f32>,
+    /// How far to move the scroll offset on the next frame (the view showed this frame as if
+    /// it had already moved: layouts replaced estimates above the anchor, or a jump).
+    pending_shift: Option<f32>,
+    /// Whether the next frame starts at the top (another document in this state).
+    scroll_home: bool,
+    /// The scroll area's id, to read its offset when applying `pending_shift`.
+    area_id: Option<egui::Id>,
     drag: Option<Drag>,
     handles: Vec<Handle>,
     placement: Option<Placement>,
@@ -186,7 +192,9 @@ impl Default for ArticleViewState {
             spans_version: 0,
             highlights_seen: None,
             scroll_target: None,
-            pending_offset: None,
+            pending_shift: None,
+            scroll_home: false,
+            area_id: None,
             drag: None,
             handles: Vec::new(),
             placement: None,
@@ -261,7 +269,8 @@ impl ArticleViewState {
                 self.selection = None;
                 self.drag = None;
                 self.handles.clear();
-                self.pending_offset = Some(0.0);
+                self.pending_shift = None;
+                self.scroll_home = true;
             }
             self.document = Some(id);
         }
@@ -363,13 +372,22 @@ impl<'a> ArticleView<'a> {
                 drag: egui::scroll_area::DragScroll::Never,
                 mouse_wheel: true,
             });
-        if let Some(offset) = state.pending_offset.take() {
-            area = area.vertical_scroll_offset(offset);
+        if std::mem::take(&mut state.scroll_home) {
+            area = area.vertical_scroll_offset(0.0);
+        } else if let Some(shift) = state.pending_shift.take() {
+            // Relative to where the area is now, so that wheel scrolling applied after the
+            // last frame's content is kept.
+            let current = state
+                .area_id
+                .and_then(|area_id| egui::scroll_area::State::load(ui.ctx(), area_id))
+                .map_or(0.0, |s| s.unclamped_offset().y);
+            area = area.vertical_scroll_offset((current + shift).max(0.0));
         }
         let mut actions = Vec::new();
-        area.show_viewport(ui, |ui, viewport| {
+        let output = area.show_viewport(ui, |ui, viewport| {
             frame.run(state, ui, viewport, &mut actions);
         });
+        state.area_id = Some(output.id);
         actions
     }
 }
@@ -390,7 +408,6 @@ impl Frame<'_> {
             wrap_width: (content.width() - GUTTER - RIGHT_PAD).max(MIN_WRAP).floor(),
             font_size: self.options.font_size,
             pixels_per_point: ppp,
-            text_color: ui.visuals().text_color(),
         };
 
         // Where the view was in terms of text, before a change of width or zoom moves it.
@@ -416,7 +433,7 @@ impl Frame<'_> {
 
         let shift = top - viewport.min.y;
         if shift.abs() > 0.5 {
-            state.pending_offset = Some(top);
+            state.pending_shift = Some(shift);
             self.ctx.request_repaint();
         }
         let total = state.cache.heights().total();

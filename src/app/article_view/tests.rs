@@ -1,7 +1,9 @@
 //! The view driven like a user would: drags, clicks and double-clicks in an egui_kittest
 //! harness with stet's bundled fonts, checking the emitted offsets against the text.
 
-use egui::{Event, Modifiers, PointerButton, Pos2, Rect, Role, pos2, vec2};
+use egui::{
+    Event, Modifiers, MouseWheelUnit, PointerButton, Pos2, Rect, Role, TouchPhase, pos2, vec2,
+};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 
@@ -433,4 +435,113 @@ fn the_view_and_its_paragraphs_are_accessible() {
     assert_eq!(paragraphs, 2);
     let second = harness.get_by_label_contains("A second paragraph");
     assert!(second.rect().height() > 0.0);
+}
+
+#[test]
+#[ignore = "writes a picture for a person to look at"]
+fn render_a_picture() {
+    let text = "Peskov said “the presidents will decide” on the matter, and officials in Tehran \
+        reported ۱۱۶۵۳۸۱ cases 😀 by Monday evening, according to the ministry.\n\nقال المتحدث إن \
+        الرئيسين سيقرران ذلك.\n\nA third paragraph with a selection and nested, overlapping spans \
+        that continue across the line break and into more text here.";
+    let mut doc = Doc::new(text);
+    let said = doc.offset_of("said", 0);
+    let pres = doc.offset_of("presidents", 0);
+    let third = doc.offset_of("third", 0);
+    doc.spans = vec![
+        mark(1, said, said + 60, Color32::from_rgb(230, 80, 80)),
+        mark(2, pres, pres + 10, Color32::from_rgb(70, 130, 230)),
+        mark(3, pres + 5, pres + 30, Color32::from_rgb(60, 170, 90)),
+        mark(4, third, third + 80, Color32::from_rgb(200, 150, 30)),
+    ];
+    doc.spans[1].emphasis = Emphasis::Selected;
+    doc.state
+        .set_selection(Some(CharRange::new(third + 20, third + 40)));
+    let mut harness = harness(doc);
+    harness.run();
+    let image = harness.render().unwrap_or_else(|e| panic!("{e}"));
+    image
+        .save(std::env::temp_dir().join("article_view.png"))
+        .unwrap_or_else(|e| panic!("{e}"));
+}
+
+#[test]
+fn a_drag_past_the_bottom_edge_scrolls_and_keeps_selecting() {
+    let text = long_text(40);
+    let mut harness = harness(Doc::new(&text));
+    let doc = harness.state();
+    let last_visible = doc.state.visible_paragraphs().end - 1;
+    let start = doc.offset_of("Officials", 0);
+    let from = doc.rect_of(start).left_center() + vec2(1.0, 0.0);
+    harness.hover_at(from);
+    harness.drag_at(from);
+    harness.hover_at(from + vec2(0.0, 40.0));
+    // Hold the pointer below the window for a while: the view scrolls and extends.
+    harness.hover_at(pos2(300.0, 540.0));
+    harness.run_steps(40);
+    harness.drop_at(pos2(300.0, 540.0));
+    harness.run_ok();
+    let doc = harness.state();
+    let range = doc.selected();
+    assert_eq!(range.start, start);
+    let end_paragraph = doc.text.paragraph_of(range.end).unwrap_or(0);
+    assert!(
+        end_paragraph > last_visible,
+        "selection ends in paragraph {end_paragraph}, first screen showed up to {last_visible}"
+    );
+}
+
+#[test]
+fn scrolling_up_into_estimated_paragraphs_does_not_jump() {
+    let text = long_text(400);
+    let mut harness = harness(Doc::new(&text));
+    let target = harness
+        .state()
+        .text
+        .paragraphs()
+        .get(200)
+        .map_or(0, |p| p.chars.start);
+    harness.state_mut().state.scroll_to(target);
+    harness.run();
+    let before = harness.state().rect_of(target);
+    let layouts = harness.state().state.layouts_made();
+    harness.hover_at(pos2(300.0, 250.0));
+    harness.event(Event::MouseWheel {
+        unit: MouseWheelUnit::Point,
+        delta: vec2(0.0, 400.0),
+        phase: TouchPhase::Move,
+        source: egui::MouseWheelSource::Wheel,
+        modifiers: Modifiers::NONE,
+    });
+    harness.run_steps(40);
+    let doc = harness.state();
+    assert!(
+        doc.state.layouts_made() > layouts,
+        "scrolling up laid out no new paragraph"
+    );
+    let after = doc.rect_of(target);
+    assert!(
+        (after.top() - before.top() - 400.0).abs() <= 1.0,
+        "moved from {} to {} for a 400 pt scroll",
+        before.top(),
+        after.top()
+    );
+}
+
+#[test]
+fn hovering_nested_spans_shows_all_their_tooltips() {
+    let text = "Peskov said the presidents will decide on the matter next week.";
+    let mut doc = Doc::new(text);
+    let outer = doc.offset_of("said", 0);
+    let inner = doc.offset_of("presidents", 0);
+    doc.spans = vec![
+        mark(10, outer, outer + 30, Color32::from_rgb(200, 60, 60)),
+        mark(20, inner, inner + 10, Color32::from_rgb(60, 60, 200)),
+    ];
+    let mut harness = harness(doc);
+    let pos = harness.state().rect_of(inner + 4).center();
+    harness.hover_at(pos);
+    harness.run_steps(60);
+    assert!(harness.query_by_label("span 20").is_some());
+    assert!(harness.query_by_label("span 10").is_some());
 }
