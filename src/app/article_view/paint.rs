@@ -1,15 +1,20 @@
 //! Painting one visible paragraph: span backgrounds, search matches and the selection under
 //! the text, the text itself, then the underline lanes and the selected span's outline and
-//! handles.
+//! handles; and a frame's painting of all visible paragraphs.
 
 use std::ops::Range;
 
 use egui::epaint::{CornerRadius, Mesh, StrokeKind};
-use egui::{Color32, Painter, Pos2, Rect, Stroke, Vec2, pos2, vec2};
+use egui::{
+    Color32, Painter, Pos2, Rect, Role, Sense, Shape, Stroke, Vec2, WidgetInfo, pos2, vec2,
+};
 
+use super::frame::Frame;
 use super::layout_cache::LaidOut;
-use super::segments::Decor;
-use super::selection::SpanEnd;
+use super::segments::{self, Decor};
+use super::selection::{DragKind, SpanEnd};
+use super::{ArticleViewState, GUTTER, Placement, RTL_MARKER_TOOLTIP};
+use crate::app::theme;
 use crate::model::CharRange;
 
 /// How far from a handle's knob a press still grabs it.
@@ -152,4 +157,141 @@ pub fn rtl_marker(painter: &Painter, rect: Rect, dark_mode: bool) {
         Color32::from_rgba_unmultiplied(220, 120, 0, 90)
     };
     painter.rect_filled(rect, CornerRadius::same(2), color);
+}
+
+impl Frame<'_> {
+    /// The search matches touching code points `visible`, with their colours.
+    fn visible_highlights(
+        &self,
+        state: &mut ArticleViewState,
+        visible: Range<usize>,
+        dark_mode: bool,
+    ) -> Vec<(CharRange, Color32)> {
+        let color =
+            |i: usize| theme::search_highlight(dark_mode, self.current_highlight == Some(i));
+        let touches = |r: &CharRange| r.start < visible.end && visible.start < r.end;
+        if state.highlights_sorted(self.highlights) {
+            let from = self.highlights.partition_point(|r| r.end <= visible.start);
+            self.highlights
+                .iter()
+                .enumerate()
+                .skip(from)
+                .take_while(|(_, r)| r.start < visible.end)
+                .filter(|(_, r)| touches(r))
+                .map(|(i, r)| (*r, color(i)))
+                .collect()
+        } else {
+            self.highlights
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| touches(r))
+                .map(|(i, r)| (*r, color(i)))
+                .collect()
+        }
+    }
+
+    /// Paints the visible paragraphs and their decorations, and gives each an accessible node.
+    pub(super) fn paint(
+        &self,
+        state: &mut ArticleViewState,
+        ui: &mut egui::Ui,
+        placement: Placement,
+        ppp: f32,
+    ) {
+        let paragraphs = &self.text.paragraphs;
+        let visible = placement.first..placement.end;
+        let dark_mode = ui.visuals().dark_mode;
+        let text_color = ui.visuals().text_color();
+        let painter = ui.painter().clone();
+        let (Some(first), Some(last)) = (
+            paragraphs.get(visible.start),
+            visible.end.checked_sub(1).and_then(|l| paragraphs.get(l)),
+        ) else {
+            return;
+        };
+        let visible_chars = first.chars.start..last.chars.end;
+        let highlights = self.visible_highlights(state, visible_chars, dark_mode);
+        let (selection, preview) = match state.drag {
+            Some(drag) if drag.kind == DragKind::Select => (Some(drag.live_range()), None),
+            Some(drag) => (None, Some(drag.live_range())),
+            None => (state.selection, None),
+        };
+        let selection_color = theme::selection_color(dark_mode);
+        let decor_key = state.spans.epoch() * 2 + u64::from(dark_mode);
+        let mut handles = Vec::new();
+
+        for p in visible {
+            let Some(paragraph) = paragraphs.get(p) else {
+                continue;
+            };
+            if let Some(laid) = state.cache.get_mut(p)
+                && laid.decor.as_ref().is_none_or(|(key, _)| *key != decor_key)
+            {
+                let decor = segments::decorate(paragraph, p, self.spans, &state.spans, dark_mode);
+                laid.decor = Some((decor_key, decor));
+            }
+            let Some(laid) = state.cache.get(p) else {
+                continue;
+            };
+            let top = placement.origin_y + state.cache.heights().top(p);
+            let origin = pos2(placement.text_left, (top * ppp).round() / ppp);
+            let placed = Placed {
+                laid,
+                origin,
+                chars: paragraph.chars.clone(),
+            };
+            let decor = laid.decor.as_ref().map(|(_, d)| d);
+
+            let mut under = Mesh::default();
+            if let Some(decor) = decor {
+                backgrounds(&mut under, &placed, decor);
+            }
+            ranges(&mut under, &placed, &highlights);
+            if let Some(selection) = selection {
+                ranges(&mut under, &placed, &[(selection, selection_color)]);
+            }
+            if !under.is_empty() {
+                painter.add(Shape::mesh(under));
+            }
+            painter.galley(origin, laid.galley.clone(), text_color);
+            if let Some(decor) = decor {
+                let mut over = Mesh::default();
+                lanes(&mut over, &placed, decor);
+                if !over.is_empty() {
+                    painter.add(Shape::mesh(over));
+                }
+                handles.extend(outlines(&painter, &placed, decor));
+            }
+            if let Some(preview) = preview.and_then(|r| placed.local(r)) {
+                let stroke = egui::Stroke::new(1.5, selection_color.to_opaque());
+                for rect in placed.rects(preview) {
+                    painter.rect_stroke(rect.expand(1.0), 2.0, stroke, egui::StrokeKind::Outside);
+                }
+            }
+
+            let text_rect = Rect::from_min_size(origin, laid.galley.rect.size());
+            if !laid.trusted {
+                let marker = Rect::from_x_y_ranges(
+                    placement.text_left - GUTTER + 4.0..=placement.text_left - GUTTER + 8.0,
+                    text_rect.y_range(),
+                );
+                rtl_marker(&painter, marker, dark_mode);
+                let response = ui.interact(
+                    marker.expand2(vec2(3.0, 0.0)),
+                    self.id.with(("rtl", p)),
+                    Sense::hover(),
+                );
+                response.widget_info(|| WidgetInfo::labeled(Role::Note, true, RTL_MARKER_TOOLTIP));
+                response.on_hover_text(RTL_MARKER_TOOLTIP);
+            }
+            let slice = self
+                .text
+                .text
+                .get(paragraph.bytes.clone())
+                .unwrap_or_default();
+            ui.interact(text_rect, self.id.with(("paragraph", p)), Sense::hover())
+                .widget_info(|| WidgetInfo::labeled(Role::Paragraph, true, slice));
+        }
+        state.handles = handles;
+    }
 }
