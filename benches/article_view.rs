@@ -21,6 +21,8 @@ use stet::model::CharRange;
 const KB: usize = 1000;
 const SIZES: [(&str, usize); 3] = [("10KB", 10 * KB), ("100KB", 100 * KB), ("1MB", 1000 * KB)];
 const SPAN_COUNTS: [usize; 3] = [0, 1_000, 10_000];
+/// The id of the span the "add one span" frames add.
+const ADDED_ID: i64 = 1_000_000;
 
 /// A small deterministic generator (xorshift64*), so every run sees the same articles.
 struct Rng(u64);
@@ -268,17 +270,20 @@ fn add_one_span(c: &mut Criterion) {
     group.finish();
 }
 
-/// Adds a span inside the visible paragraphs and tells the view.
+/// Adds a span inside the visible paragraphs (in place of the one the previous call added,
+/// so that every frame measures the same document plus one new span) and tells the view.
 fn push_visible_span(doc: &mut Doc, rng: &mut Rng, visible: std::ops::Range<usize>) {
+    if doc.spans.last().is_some_and(|s| s.id == ADDED_ID) {
+        doc.spans.pop();
+    }
     let paragraphs = doc.text.paragraphs();
     let p = visible.start + rng.below(visible.len());
     let Some(paragraph) = paragraphs.get(p) else {
         return;
     };
     let start = paragraph.chars.start + rng.below(paragraph.char_len().saturating_sub(20));
-    let id = doc.spans.len() as i64 + 1_000_000;
     doc.spans.push(SpanMark {
-        id,
+        id: ADDED_ID,
         range: CharRange::new(start, start + 5 + rng.below(15)),
         color: LABEL_COLORS[rng.below(LABEL_COLORS.len())],
         tooltip: "quote · analyst".to_owned(),
