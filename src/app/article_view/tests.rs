@@ -16,6 +16,8 @@ struct Doc {
     spans: Vec<SpanMark>,
     state: ArticleViewState,
     options: ViewOptions,
+    highlights: Vec<CharRange>,
+    current_highlight: Option<usize>,
     actions: Vec<ArticleAction>,
 }
 
@@ -26,6 +28,8 @@ impl Doc {
             spans: Vec::new(),
             state: ArticleViewState::default(),
             options: ViewOptions::default(),
+            highlights: Vec::new(),
+            current_highlight: None,
             actions: Vec::new(),
         }
     }
@@ -74,8 +78,9 @@ fn harness(doc: Doc) -> Harness<'static, Doc> {
         .with_context_setup(|ctx| ctx.set_fonts(crate::app::theme::font_definitions(false)))
         .build_ui_state(
             |ui, doc: &mut Doc| {
-                let actions =
-                    ArticleView::new(&doc.text, &doc.spans, &mut doc.state, &doc.options).show(ui);
+                let actions = ArticleView::new(&doc.text, &doc.spans, &mut doc.state, &doc.options)
+                    .highlights(&doc.highlights, doc.current_highlight)
+                    .show(ui);
                 doc.actions.extend(actions);
             },
             doc,
@@ -457,6 +462,13 @@ fn render_a_picture() {
     doc.spans[1].emphasis = Emphasis::Selected;
     doc.state
         .set_selection(Some(CharRange::new(third + 20, third + 40)));
+    let more = doc.offset_of("more", 0);
+    let monday = doc.offset_of("Monday", 0);
+    doc.highlights = vec![
+        CharRange::new(monday, monday + 6),
+        CharRange::new(more, more + 4),
+    ];
+    doc.current_highlight = Some(1);
     let mut harness = harness(doc);
     harness.run();
     let image = harness.render().unwrap_or_else(|e| panic!("{e}"));
