@@ -17,8 +17,9 @@ use crate::app::theme;
 /// How many laid-out paragraphs are kept; the least recently shown go first.
 const MAX_CACHED: usize = 96;
 
-/// Word wrapping leaves the end of most rows empty; estimates allow for it.
-const WRAP_SLACK: f32 = 1.06;
+/// Word wrapping leaves the end of most rows empty, about half a word (in characters);
+/// estimates allow for it.
+const WRAP_WASTE_CHARS: f32 = 4.5;
 
 /// Typical article text, to measure the average glyph width for estimates.
 const SAMPLE: &str = "The minister said on Tuesday that the government would review the \
@@ -71,8 +72,9 @@ impl Metrics {
 
     /// The estimated height of a paragraph of `chars` code points wrapped at `wrap_width`.
     pub fn estimate(&self, chars: usize, wrap_width: f32) -> f32 {
-        let width = chars as f32 * self.avg_glyph_width * WRAP_SLACK;
-        let rows = (width / wrap_width.max(1.0)).ceil().max(1.0);
+        let width = chars as f32 * self.avg_glyph_width;
+        let usable = (wrap_width - WRAP_WASTE_CHARS * self.avg_glyph_width).max(1.0);
+        let rows = (width / usable).ceil().max(1.0);
         rows * (self.row_height + self.lane_room) + self.paragraph_gap
     }
 }
@@ -262,5 +264,79 @@ fn lay_out(
         trusted,
         decor: None,
         last_used: frame,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// News-like paragraphs of 300–900 code points.
+    fn article() -> String {
+        let words = [
+            "the",
+            "minister",
+            "said",
+            "on",
+            "Tuesday",
+            "that",
+            "talks",
+            "would",
+            "resume",
+            "officials",
+            "reported",
+            "۱۱۶۵۳۸۱",
+            "“record”",
+            "according",
+            "government",
+            "denied",
+        ];
+        let mut text = String::new();
+        let mut state = 12_345u64;
+        for _ in 0..120 {
+            let target = 300 + (state % 600) as usize;
+            let start = text.len();
+            while text.len() - start < target {
+                state = state
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1);
+                text.push_str(words[(state >> 33) as usize % words.len()]);
+                text.push(' ');
+            }
+            text.push_str(".\n\n");
+        }
+        text
+    }
+
+    #[test]
+    fn estimates_come_close_to_real_heights() {
+        let ctx = egui::Context::default();
+        ctx.set_fonts(theme::font_definitions(false));
+        let mut output = ctx.run_ui(egui::RawInput::default(), |_| {});
+        output.textures_delta.clear();
+        let text = article();
+        let paragraphs = Paragraphs::build(&text);
+        for wrap_width in [300.0, 600.0, 950.0] {
+            let mut cache = LayoutCache::default();
+            let key = LayoutKey {
+                wrap_width,
+                font_size: theme::ARTICLE_FONT_SIZE,
+                pixels_per_point: 1.0,
+            };
+            assert!(cache.begin_frame(&ctx, key, &paragraphs));
+            let estimated = cache.heights().total();
+            for p in 0..paragraphs.len() {
+                cache.ensure(&ctx, p, &paragraphs, &text);
+            }
+            let measured = cache.heights().total();
+            let error = (estimated / measured - 1.0).abs();
+            assert!(
+                error < 0.05,
+                "at {wrap_width}: estimated {estimated}, measured {measured}"
+            );
+            assert_eq!(cache.layouts_made(), paragraphs.len());
+            cache.evict();
+            assert!(cache.cached() <= MAX_CACHED);
+        }
     }
 }
