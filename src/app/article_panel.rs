@@ -70,41 +70,51 @@ impl StetApp {
         let id = open.info.id;
         let title = open.info.title.clone();
         let status = self.documents.status(id);
-        ui.horizontal(|ui| {
-            if ui
-                .button("◀")
-                .on_hover_text("Previous document (Ctrl+PageUp)")
-                .clicked()
-            {
-                self.send(Command::StepDocument(-1));
-            }
-            if ui
-                .button("▶")
-                .on_hover_text("Next document (Ctrl+PageDown)")
-                .clicked()
-            {
-                self.send(Command::StepDocument(1));
-            }
-            ui.label(RichText::new(&title).strong());
-            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                let done = status == DocStatus::Done;
+        let mut snap = self.snap_words;
+        let mut open_search = false;
+        let (left, right) = egui::Sides::new().shrink_left().show(
+            ui,
+            |ui| {
+                let mut command = None;
                 if ui
-                    .selectable_label(done, if done { "✔ done" } else { "mark done" })
-                    .on_hover_text("Ctrl+D")
+                    .button("◀")
+                    .on_hover_text("Previous document (Ctrl+PageUp)")
                     .clicked()
                 {
-                    self.send(Command::ToggleDone);
+                    command = Some(Command::StepDocument(-1));
                 }
+                if ui
+                    .button("▶")
+                    .on_hover_text("Next document (Ctrl+PageDown)")
+                    .clicked()
+                {
+                    command = Some(Command::StepDocument(1));
+                }
+                ui.add(egui::Label::new(RichText::new(&title).strong()).truncate())
+                    .on_hover_text(&title);
+                command
+            },
+            |ui| {
+                let done = status == DocStatus::Done;
+                let toggled = ui
+                    .selectable_label(done, if done { "✔ done" } else { "mark done" })
+                    .on_hover_text("Ctrl+D")
+                    .clicked();
                 ui.label(RichText::new(status.label()).weak());
                 ui.separator();
-                ui.toggle_value(&mut self.snap_words, "snap to words")
-                    .on_hover_text("Selections snap to whole words; hold Alt while dragging for single characters");
-                if ui.button("🔍").on_hover_text("Find (Ctrl+F)").clicked() {
-                    self.search.open = true;
-                    self.search.focus = true;
-                }
-            });
-        });
+                ui.toggle_value(&mut snap, "snap to words").on_hover_text(
+                    "Selections snap to whole words; hold Alt while dragging for single characters",
+                );
+                open_search = ui.button("🔍").on_hover_text("Find (Ctrl+F)").clicked();
+                toggled.then_some(Command::ToggleDone)
+            },
+        );
+        self.snap_words = snap;
+        if open_search {
+            self.search.open = true;
+            self.search.focus = true;
+        }
+        self.commands.extend(left.into_iter().chain(right));
     }
 
     fn search_bar_ui(&mut self, ui: &mut egui::Ui) {

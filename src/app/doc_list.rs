@@ -9,6 +9,7 @@ use crate::model::DocStatus;
 impl StetApp {
     /// The left panel.
     pub(crate) fn doc_list_ui(&mut self, ui: &mut egui::Ui) {
+        ui.set_max_width(ui.available_width());
         let total = self.documents.all.len();
         let done = self.documents.done_count();
         ui.heading("Documents");

@@ -35,10 +35,12 @@ impl StetApp {
         egui::Panel::left("documents")
             .resizable(true)
             .default_size(260.0)
+            .size_range(180.0..=480.0)
             .show(ui, |ui| self.doc_list_ui(ui));
         egui::Panel::right("labels")
             .resizable(true)
-            .default_size(300.0)
+            .default_size(320.0)
+            .size_range(240.0..=560.0)
             .show(ui, |ui| self.side_panel_ui(ui));
         egui::CentralPanel::default().show(ui, |ui| self.article_panel_ui(ui));
         self.overlays_ui(&ctx);
@@ -52,11 +54,12 @@ impl StetApp {
     fn status_bar_ui(&mut self, ui: &mut egui::Ui) {
         ui.horizontal(|ui| {
             let text = egui::RichText::new(&self.status.text);
-            ui.label(if self.status.is_error {
+            let text = if self.status.is_error {
                 text.color(ui.visuals().error_fg_color)
             } else {
                 text
-            });
+            };
+            ui.add(egui::Label::new(text).truncate());
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 ui.label(
                     egui::RichText::new(format!(

@@ -10,6 +10,8 @@ use crate::model::Timestamp;
 impl StetApp {
     /// The right panel.
     pub(crate) fn side_panel_ui(&mut self, ui: &mut egui::Ui) {
+        // Content wraps or truncates to the panel; it never widens it.
+        ui.set_max_width(ui.available_width());
         self.label_bar_ui(ui);
         ui.separator();
         self.span_details_ui(ui);
@@ -80,9 +82,6 @@ impl StetApp {
                     self.send(Command::ApplyLabel(label));
                 }
                 ui.end_row();
-                ui.label("text");
-                ui.label(format!("“{}”", shorten(&text, 200)));
-                ui.end_row();
                 ui.label("offsets");
                 ui.label(format!("{} (code points)", span.range));
                 ui.end_row();
@@ -99,6 +98,7 @@ impl StetApp {
                 ui.label(local_time(span.updated_at));
                 ui.end_row();
             });
+        ui.add(egui::Label::new(format!("“{}”", shorten(&text, 400))).wrap());
         self.note_editor_ui(ui, &span.note, span.id);
     }
 
@@ -168,7 +168,7 @@ impl StetApp {
                         let selected = self.selected_span == Some(span.id);
                         let row_text = format!("{} · {}", span.label, shorten(text, 48));
                         let response = ui
-                            .selectable_label(selected, row_text)
+                            .add(egui::Button::selectable(selected, row_text).truncate())
                             .on_hover_text(format!("{} · {}", span.annotator, span.range));
                         if response.clicked() {
                             clicked = Some(span.id);

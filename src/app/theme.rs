@@ -28,7 +28,7 @@ pub const LANE_HEIGHT: f32 = 3.0;
 /// The gap between stacked underline lanes.
 pub const LANE_GAP: f32 = 1.0;
 /// At most this many lanes are drawn; deeper overlaps share the last lane.
-pub const MAX_LANES: usize = 4;
+pub const MAX_LANES: usize = 3;
 /// Default article text size, in points.
 pub const ARTICLE_FONT_SIZE: f32 = 16.0;
 
