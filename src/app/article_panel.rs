@@ -41,7 +41,13 @@ impl StetApp {
         for action in actions {
             match action {
                 ArticleAction::Selected(range) => self.send(Command::Selected(range)),
-                ArticleAction::Refused(reason) => self.status.error(reason),
+                ArticleAction::Refused(reason) => {
+                    if let Some(open) = &mut self.open {
+                        open.view.set_selection(None);
+                    }
+                    self.status.error(reason.clone());
+                    self.last_refusal = Some(reason);
+                }
                 ArticleAction::ClickedSpans { at, ids } => {
                     if let Some(open) = &mut self.open {
                         open.caret = Some(at);

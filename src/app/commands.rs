@@ -101,6 +101,7 @@ impl StetApp {
                 }
             }
             Command::Selected(range) => {
+                self.last_refusal = None;
                 self.selected_span = None;
                 self.note = None;
                 if let Some(label) = self.sticky_label.clone() {
@@ -210,8 +211,12 @@ impl StetApp {
             self.status.info(format!("Relabelled as {label}"));
             return Ok(());
         }
-        self.status
-            .info("Select some text first (drag over it), then press a label's key");
+        match &self.last_refusal {
+            Some(reason) => self.status.error(reason.clone()),
+            None => self
+                .status
+                .info("Select some text first (drag over it), then press a label's key"),
+        }
         Ok(())
     }
 

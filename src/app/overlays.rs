@@ -42,12 +42,16 @@ impl StetApp {
         egui::Window::new(prompt.kind.title())
             .collapsible(false)
             .show(ctx, |ui| {
-                ui.label("No file dialog is available on this desktop. Type or paste a path:");
-                let response =
-                    ui.add(egui::TextEdit::singleline(&mut prompt.text).desired_width(420.0));
-                response.request_focus();
-                if response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
+                let caption =
+                    ui.label("No file dialog is available on this desktop. Type or paste a path:");
+                let response = ui
+                    .add(egui::TextEdit::singleline(&mut prompt.text).desired_width(420.0))
+                    .labelled_by(caption.id);
+                let enter = ui.input(|i| i.key_pressed(egui::Key::Enter));
+                if enter && (response.lost_focus() || response.has_focus()) {
                     submit = true;
+                } else if !response.has_focus() {
+                    response.request_focus();
                 }
                 ui.horizontal(|ui| {
                     submit |= ui.button("OK").clicked();

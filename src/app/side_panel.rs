@@ -70,17 +70,14 @@ impl StetApp {
             .num_columns(2)
             .show(ui, |ui| {
                 ui.label("label");
-                let mut label = span.label.clone();
-                egui::ComboBox::from_id_salt("relabel")
-                    .selected_text(label.clone())
-                    .show_ui(ui, |ui| {
-                        for l in &self.scheme.labels {
-                            ui.selectable_value(&mut label, l.name.clone(), &l.name);
+                ui.horizontal_wrapped(|ui| {
+                    for l in &self.scheme.labels {
+                        let chosen = l.name == span.label;
+                        if ui.selectable_label(chosen, &l.name).clicked() && !chosen {
+                            self.commands.push(Command::ApplyLabel(l.name.clone()));
                         }
-                    });
-                if label != span.label {
-                    self.send(Command::ApplyLabel(label));
-                }
+                    }
+                });
                 ui.end_row();
                 ui.label("offsets");
                 ui.label(format!("{} (code points)", span.range));

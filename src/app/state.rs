@@ -44,6 +44,8 @@ pub struct StetApp {
     pub(crate) undo_redo: (bool, bool),
     /// Scroll the document list to the open document on the next frame.
     pub(crate) scroll_list_to_open: bool,
+    /// Why the last selection was refused, repeated if a label key is pressed after it.
+    pub(crate) last_refusal: Option<String>,
 }
 
 /// The documents of the project with my statuses, and the list's filter.
@@ -198,6 +200,7 @@ impl StetApp {
             recent,
             undo_redo: (false, false),
             scroll_list_to_open: true,
+            last_refusal: None,
         };
         app.reload_documents()?;
         if let Some(first) = app.documents.all.first().map(|d| d.id) {
@@ -231,6 +234,23 @@ impl StetApp {
     /// The status-bar message and whether it is an error.
     pub fn status_message(&self) -> (&str, bool) {
         (&self.status.text, self.status.is_error)
+    }
+
+    /// The text of the open document.
+    pub fn open_text(&self) -> Option<&str> {
+        self.open.as_ref().map(|d| d.text.text())
+    }
+
+    /// Where code point `at` of the open document is on screen, if it was laid out in the
+    /// last frame (tests drive the pointer with it).
+    pub fn char_rect(&self, at: usize) -> Option<egui::Rect> {
+        let open = self.open.as_ref()?;
+        open.view.char_rect(&open.text, at)
+    }
+
+    /// The current text selection in the article view.
+    pub fn text_selection(&self) -> Option<crate::model::CharRange> {
+        self.open.as_ref().and_then(|d| d.view.selection())
     }
 
     /// Queues a command, as a panel or a test would.

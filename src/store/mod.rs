@@ -197,11 +197,11 @@ impl Project {
 
     /// The project's own uid (random, made when it was created), naming it in merges.
     pub fn uid(&self) -> Result<String> {
-        Ok(self
-            .conn
-            .query_row("SELECT value FROM meta WHERE key = 'project_uid'", [], |r| {
-                r.get(0)
-            })?)
+        Ok(self.conn.query_row(
+            "SELECT value FROM meta WHERE key = 'project_uid'",
+            [],
+            |r| r.get(0),
+        )?)
     }
 
     /// Whether the project was opened for reading only.

@@ -1,0 +1,425 @@
+//! The window as a user drives it (egui_kittest): drag over words, press label keys, click
+//! spans, undo, restart — and check what the project file holds.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use egui::{Event, Key, Modifiers, PointerButton, Pos2, pos2, vec2};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use stet::app::{Picked, ScriptedDialogs, StetApp, theme};
+use stet::ingest::import_paths;
+use stet::model::{CharRange, DocStatus, LabelScheme, Span};
+use stet::store::{Access, Project};
+
+const NEWSWIRE: &str = "tests/fixtures/ingest/newswire.txt";
+
+const MIXED: &str = "Ministry figures\n\n\
+Officials said “۱۱۶۵۳۸۱ cases” were registered by Monday.\n\n\
+Talks resumed 😀 and the ministry said exports rose 12 percent.\n\n\
+قال المسؤولون إن المحادثات ستستأنف يوم الاثنين.\n";
+
+struct Setup {
+    _dir: tempfile::TempDir,
+    project: PathBuf,
+    dir: PathBuf,
+}
+
+/// A project with the newswire article and a mixed-script article.
+fn setup() -> Setup {
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path().join("team.stet");
+    let mixed = dir.path().join("mixed.txt");
+    std::fs::write(&mixed, MIXED).unwrap();
+    let mut p = Project::create(&project, &LabelScheme::newsroom()).unwrap();
+    let report = import_paths(
+        &mut p,
+        &[PathBuf::from(NEWSWIRE), mixed],
+        "ana",
+        &mut |_, _| {},
+    )
+    .unwrap();
+    assert_eq!(report.added.len(), 2, "{:?}", report.errors);
+    Setup {
+        dir: dir.path().to_owned(),
+        _dir: dir,
+        project,
+    }
+}
+
+fn app_on(project: &Path, dialogs: ScriptedDialogs) -> Harness<'static, StetApp> {
+    let project = Project::open(project, Access::ReadWrite).unwrap();
+    let app = StetApp::isolated(project, "ana".into(), Box::new(dialogs)).unwrap();
+    let mut harness = Harness::builder()
+        .with_size(vec2(1280.0, 820.0))
+        .with_step_dt(1.0 / 60.0)
+        .with_context_setup(|ctx| ctx.set_fonts(theme::font_definitions(false)))
+        .build_ui_state(|ui, app: &mut StetApp| app.ui(ui), app);
+    harness.run();
+    harness
+}
+
+fn app(setup: &Setup) -> Harness<'static, StetApp> {
+    app_on(&setup.project, ScriptedDialogs::default())
+}
+
+/// What the project file holds for the open document (read through a new connection).
+fn stored_spans(project: &Path, doc: i64) -> Vec<Span> {
+    Project::open(project, Access::ReadOnly)
+        .unwrap()
+        .spans(doc)
+        .unwrap()
+}
+
+fn chars(text: &str, range: CharRange) -> String {
+    text.chars().skip(range.start).take(range.len()).collect()
+}
+
+fn offset_of(harness: &Harness<'_, StetApp>, needle: &str) -> usize {
+    let text = harness.state().open_text().unwrap();
+    let byte = text
+        .find(needle)
+        .unwrap_or_else(|| panic!("{needle:?} not in text"));
+    text[..byte].chars().count()
+}
+
+fn rect_of(harness: &Harness<'_, StetApp>, at: usize) -> egui::Rect {
+    harness
+        .state()
+        .char_rect(at)
+        .unwrap_or_else(|| panic!("code point {at} is not on screen"))
+}
+
+/// Drags from the first to the last character of `needle` (inside by a pixel).
+fn drag_over(harness: &mut Harness<'_, StetApp>, needle: &str) -> CharRange {
+    let start = offset_of(harness, needle);
+    let end = start + needle.chars().count();
+    let (a, b) = (rect_of(harness, start), rect_of(harness, end - 1));
+    drag(
+        harness,
+        pos2(a.left() + 1.0, a.center().y),
+        pos2(b.right() - 1.0, b.center().y),
+    );
+    CharRange::new(start, end)
+}
+
+fn drag(harness: &mut Harness<'_, StetApp>, from: Pos2, to: Pos2) {
+    harness.hover_at(from);
+    harness.drag_at(from);
+    harness.hover_at(from + (to - from) * 0.5 + vec2(0.0, 0.1));
+    harness.hover_at(to);
+    harness.drop_at(to);
+    harness.run();
+}
+
+fn click_at(harness: &mut Harness<'_, StetApp>, pos: Pos2, times: usize) {
+    harness.hover_at(pos);
+    for _ in 0..times {
+        for pressed in [true, false] {
+            harness.event(Event::PointerButton {
+                pos,
+                button: PointerButton::Primary,
+                pressed,
+                modifiers: Modifiers::NONE,
+            });
+        }
+    }
+    harness.run();
+}
+
+fn press(harness: &mut Harness<'_, StetApp>, key: Key) {
+    harness.key_press(key);
+    harness.run();
+}
+
+fn press_with(harness: &mut Harness<'_, StetApp>, modifiers: Modifiers, key: Key) {
+    harness.key_press_modifiers(modifiers, key);
+    harness.run();
+}
+
+fn open_doc(harness: &Harness<'_, StetApp>) -> i64 {
+    harness.state().open_document_id().unwrap()
+}
+
+#[test]
+fn drag_over_a_phrase_and_press_1_stores_a_claim_with_exact_offsets() {
+    let setup = setup();
+    let mut harness = app(&setup);
+    let phrase = "Kremlin spokesman Dmitry Peskov confirmed plans on Saturday";
+    let range = drag_over(&mut harness, phrase);
+    assert_eq!(harness.state().text_selection(), Some(range));
+    press(&mut harness, Key::Num1);
+    let spans = stored_spans(&setup.project, open_doc(&harness));
+    assert_eq!(spans.len(), 1);
+    assert_eq!(spans[0].label, "claim");
+    assert_eq!(spans[0].annotator, "ana");
+    assert_eq!(spans[0].range, range);
+    let text = harness.state().open_text().unwrap();
+    assert_eq!(chars(text, spans[0].range), phrase);
+    // The new span is selected, its details shown.
+    assert_eq!(harness.state().selected_span(), Some(spans[0].id));
+    harness.get_by_label(&format!("{range} (code points)"));
+}
+
+#[test]
+fn a_sloppy_drag_snaps_to_whole_words() {
+    let setup = setup();
+    let mut harness = app(&setup);
+    // From inside "spokesman" to inside "Dmitry".
+    let start = offset_of(&harness, "spokesman") + 3;
+    let end = offset_of(&harness, "Dmitry") + 2;
+    let (a, b) = (rect_of(&harness, start), rect_of(&harness, end));
+    drag(&mut harness, a.center(), b.center());
+    let text = harness.state().open_text().unwrap().to_owned();
+    let selection = harness.state().text_selection().unwrap();
+    assert_eq!(chars(&text, selection), "spokesman Dmitry");
+}
+
+#[test]
+fn persian_digits_and_a_paragraph_after_an_emoji_map_exactly() {
+    let setup = setup();
+    let mut harness = app(&setup);
+    press_with(&mut harness, Modifiers::COMMAND, Key::PageDown);
+    assert_eq!(harness.state().open_text().unwrap(), MIXED);
+    let figure = drag_over(&mut harness, "“۱۱۶۵۳۸۱ cases”");
+    press(&mut harness, Key::Num3);
+    let claim = drag_over(&mut harness, "the ministry said exports rose 12 percent");
+    press(&mut harness, Key::Num1);
+    let spans = stored_spans(&setup.project, open_doc(&harness));
+    let got: Vec<(CharRange, &str, String)> = spans
+        .iter()
+        .map(|s| (s.range, s.label.as_str(), chars(MIXED, s.range)))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (figure, "figure", "“۱۱۶۵۳۸۱ cases”".to_owned()),
+            (
+                claim,
+                "claim",
+                "the ministry said exports rose 12 percent".to_owned()
+            ),
+        ]
+    );
+}
+
+#[test]
+fn right_to_left_text_is_refused_with_a_reason_and_nothing_is_stored() {
+    let setup = setup();
+    let mut harness = app(&setup);
+    press_with(&mut harness, Modifiers::COMMAND, Key::PageDown);
+    let start = offset_of(&harness, "المسؤولون");
+    let a = rect_of(&harness, start);
+    let b = rect_of(&harness, start + 5);
+    drag(&mut harness, a.center(), b.center());
+    press(&mut harness, Key::Num1);
+    let (message, is_error) = harness.state().status_message();
+    assert!(is_error, "{message}");
+    assert!(message.contains("8576"), "{message}");
+    assert!(stored_spans(&setup.project, open_doc(&harness)).is_empty());
+}
+
+#[test]
+fn double_click_relabel_delete_undo_and_redo_with_keys() {
+    let setup = setup();
+    let mut harness = app(&setup);
+    let doc = open_doc(&harness);
+    let peskov = offset_of(&harness, "Peskov");
+    let inside = rect_of(&harness, peskov + 2).center();
+    click_at(&mut harness, inside, 2);
+    press(&mut harness, Key::Num1);
+    let spans = stored_spans(&setup.project, doc);
+    assert_eq!(spans.len(), 1);
+    assert_eq!(spans[0].range, CharRange::new(peskov, peskov + 6));
+    assert_eq!(spans[0].label, "claim");
+
+    // The span is selected: a label key relabels it.
+    press(&mut harness, Key::Num2);
+    assert_eq!(stored_spans(&setup.project, doc)[0].label, "quote");
+
+    press(&mut harness, Key::Delete);
+    assert!(stored_spans(&setup.project, doc).is_empty());
+
+    press_with(&mut harness, Modifiers::COMMAND, Key::Z);
+    let back = stored_spans(&setup.project, doc);
+    assert_eq!(back.len(), 1);
+    assert_eq!((back[0].id, back[0].label.as_str()), (spans[0].id, "quote"));
+
+    press_with(&mut harness, Modifiers::COMMAND, Key::Z);
+    assert_eq!(stored_spans(&setup.project, doc)[0].label, "claim");
+
+    press_with(&mut harness, Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
+    assert_eq!(stored_spans(&setup.project, doc)[0].label, "quote");
+    press_with(&mut harness, Modifiers::COMMAND, Key::Y);
+    assert!(stored_spans(&setup.project, doc).is_empty());
+}
+
+#[test]
+fn clicking_stacked_spans_cycles_through_them() {
+    let setup = setup();
+    let mut harness = app(&setup);
+    drag_over(
+        &mut harness,
+        "Russia has massed about 70,000 troops near its border",
+    );
+    press(&mut harness, Key::Num1);
+    drag_over(&mut harness, "about 70,000 troops");
+    press(&mut harness, Key::Num3);
+    let spans = stored_spans(&setup.project, open_doc(&harness));
+    let claim = spans.iter().find(|s| s.label == "claim").unwrap().id;
+    let figure = spans.iter().find(|s| s.label == "figure").unwrap().id;
+    press(&mut harness, Key::Escape);
+    let inside = rect_of(&harness, offset_of(&harness, "70,000") + 1).center();
+    click_at(&mut harness, inside, 1);
+    assert_eq!(
+        harness.state().selected_span(),
+        Some(figure),
+        "innermost first"
+    );
+    // Far enough in time from the first click not to count as a double-click.
+    harness.run_steps(30);
+    click_at(&mut harness, inside, 1);
+    assert_eq!(harness.state().selected_span(), Some(claim));
+}
+
+#[test]
+fn spans_survive_closing_and_reopening_and_undo_works_after_a_restart() {
+    let setup = setup();
+    let mut harness = app(&setup);
+    let doc = open_doc(&harness);
+    let range = drag_over(&mut harness, "White House did not immediately comment");
+    press(&mut harness, Key::Num4);
+    let before = stored_spans(&setup.project, doc);
+    drop(harness);
+
+    let mut harness = app(&setup);
+    assert_eq!(open_doc(&harness), doc);
+    let after = stored_spans(&setup.project, doc);
+    assert_eq!(before, after);
+    assert_eq!(after[0].range, range);
+    harness.get_by_label_contains("denial · White House did not");
+    press_with(&mut harness, Modifiers::COMMAND, Key::Z);
+    assert!(stored_spans(&setup.project, doc).is_empty());
+}
+
+#[test]
+fn a_locked_label_tags_every_selection_at_once() {
+    let setup = setup();
+    let mut harness = app(&setup);
+    press_with(&mut harness, Modifiers::SHIFT, Key::Num3);
+    drag_over(&mut harness, "about 70,000 troops");
+    drag_over(&mut harness, "Tuesday evening");
+    let labels: Vec<String> = stored_spans(&setup.project, open_doc(&harness))
+        .into_iter()
+        .map(|s| s.label)
+        .collect();
+    assert_eq!(labels, ["figure", "figure"]);
+}
+
+#[test]
+fn shift_arrows_extend_the_selection_word_by_word() {
+    let setup = setup();
+    let mut harness = app(&setup);
+    let start = offset_of(&harness, "Kremlin spokesman");
+    let at = rect_of(&harness, start).left_center() + vec2(1.0, 0.0);
+    click_at(&mut harness, at, 1);
+    press_with(&mut harness, Modifiers::SHIFT, Key::ArrowRight);
+    press_with(&mut harness, Modifiers::SHIFT, Key::ArrowRight);
+    let text = harness.state().open_text().unwrap().to_owned();
+    let selection = harness.state().text_selection().unwrap();
+    assert_eq!(chars(&text, selection), "Kremlin spokesman");
+}
+
+#[test]
+fn find_steps_through_matches_and_selects_them() {
+    let setup = setup();
+    let mut harness = app(&setup);
+    press_with(&mut harness, Modifiers::COMMAND, Key::F);
+    harness.get_by_label("Find:");
+    harness.event(Event::Text("putin".into()));
+    harness.run();
+    press(&mut harness, Key::Enter);
+    let text = harness.state().open_text().unwrap().to_owned();
+    let first = harness.state().text_selection().unwrap();
+    assert_eq!(chars(&text, first), "Putin");
+    harness.get_by_label_contains("1 of ");
+    press(&mut harness, Key::Enter);
+    let second = harness.state().text_selection().unwrap();
+    assert!(second.start > first.start);
+}
+
+#[test]
+fn mark_done_and_move_between_documents() {
+    let setup = setup();
+    let mut harness = app(&setup);
+    let first = open_doc(&harness);
+    press_with(&mut harness, Modifiers::COMMAND, Key::D);
+    let statuses = Project::open(&setup.project, Access::ReadOnly)
+        .unwrap()
+        .statuses("ana")
+        .unwrap();
+    assert_eq!(statuses.get(&first), Some(&DocStatus::Done));
+    harness.get_by_label("1 of 2 done");
+    press_with(&mut harness, Modifiers::COMMAND, Key::PageDown);
+    assert_ne!(open_doc(&harness), first);
+    press_with(&mut harness, Modifiers::COMMAND, Key::PageUp);
+    assert_eq!(open_doc(&harness), first);
+}
+
+/// Runs frames until the status line starts with `prefix` (an import finishing).
+fn wait_for_status(harness: &mut Harness<'_, StetApp>, prefix: &str) {
+    for _ in 0..500 {
+        harness.run();
+        if harness.state().status_message().0.starts_with(prefix) {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    panic!(
+        "status never said {prefix:?}: {:?}",
+        harness.state().status_message()
+    );
+}
+
+#[test]
+fn file_import_uses_the_injected_dialog_and_runs_in_the_background() {
+    let setup = setup();
+    let article = setup.dir.join("new.md");
+    std::fs::write(
+        &article,
+        "# Port strike ends\n\nDock workers returned on Monday.\n",
+    )
+    .unwrap();
+    let dialogs = ScriptedDialogs::new([Picked::Chosen(vec![article])]);
+    let mut harness = app_on(&setup.project, dialogs);
+    harness.get_by_label("File").click();
+    harness.run();
+    harness.get_by_label("Import articles…").click();
+    wait_for_status(&mut harness, "Imported 1 document");
+    harness.run();
+    // The new document is listed and opened.
+    assert_eq!(
+        harness.state().open_text().unwrap(),
+        "# Port strike ends\n\nDock workers returned on Monday.\n"
+    );
+    harness.get_by_label("0 of 3 done");
+}
+
+#[test]
+fn without_a_file_dialog_the_app_asks_for_a_typed_path() {
+    let setup = setup();
+    let article = setup.dir.join("typed.txt");
+    std::fs::write(&article, "Typed path article\n\nBody.\n").unwrap();
+    let dialogs = ScriptedDialogs::new([Picked::Unavailable]);
+    let mut harness = app_on(&setup.project, dialogs);
+    harness.get_by_label("File").click();
+    harness.run();
+    harness.get_by_label("Import articles…").click();
+    harness.run();
+    harness.get_by_label_contains("No file dialog is available");
+    harness.event(Event::Text(article.display().to_string()));
+    harness.run();
+    press(&mut harness, Key::Enter);
+    wait_for_status(&mut harness, "Imported 1 document");
+    harness.get_by_label("0 of 3 done");
+}

@@ -1,0 +1,116 @@
+//! Image snapshots of the article view, rendered on the CPU (wgpu on lavapipe): overlapping
+//! and nested spans, a selected span, a search match and a text selection, light and dark.
+//!
+//! Reference images live in `tests/snapshots/`; `UPDATE_SNAPSHOTS=1 cargo test --test
+//! snapshots` rewrites them after a deliberate change (look at them before committing).
+
+use egui::{Theme, vec2};
+use egui_kittest::Harness;
+use stet::app::article_view::{
+    ArticleText, ArticleView, ArticleViewState, Emphasis, SpanMark, ViewOptions,
+};
+use stet::app::theme;
+use stet::model::{CharRange, LabelScheme};
+
+const TEXT: &str = "Velmora port says grain exports rose despite dock strike\n\n\
+Grain exports through the port of Velmora rose 12 percent in the first half of the year, \
+the harbour authority said on Monday.\n\n\
+The authority said about 4.3 million tonnes of wheat left the port. A regional bulletin \
+printed the same total in Dari as ۴٫۳ million tonnes.\n\n\
+“We moved more tonnage in June than in any month since 2019,” the director, Ilse Marant, \
+told reporters 😀 at the terminal.\n\n\
+The union denied reports that the strike had been called off.";
+
+struct Scene {
+    text: ArticleText,
+    spans: Vec<SpanMark>,
+    state: ArticleViewState,
+    options: ViewOptions,
+    highlights: Vec<CharRange>,
+}
+
+fn range_of(needle: &str) -> CharRange {
+    let byte = TEXT.find(needle).unwrap();
+    let start = TEXT[..byte].chars().count();
+    CharRange::new(start, start + needle.chars().count())
+}
+
+fn scene() -> Scene {
+    let scheme = LabelScheme::newsroom();
+    let color = |label: &str| theme::label_color(scheme.label(label).unwrap().rgb());
+    let mark = |id, needle: &str, label: &str, emphasis| SpanMark {
+        id,
+        range: range_of(needle),
+        color: color(label),
+        tooltip: label.to_owned(),
+        emphasis,
+    };
+    let spans = vec![
+        mark(
+            1,
+            "Grain exports through the port of Velmora rose 12 percent in the first half of the year",
+            "claim",
+            Emphasis::Normal,
+        ),
+        mark(2, "12 percent", "figure", Emphasis::Normal),
+        mark(
+            3,
+            "The authority said about 4.3 million tonnes of wheat left the port",
+            "claim",
+            Emphasis::Normal,
+        ),
+        mark(4, "about 4.3 million tonnes", "figure", Emphasis::Normal),
+        mark(5, "4.3 million", "figure", Emphasis::Normal),
+        mark(
+            6,
+            "“We moved more tonnage in June than in any month since 2019,”",
+            "quote",
+            Emphasis::Selected,
+        ),
+        mark(
+            7,
+            "The union denied reports that the strike had been called off",
+            "denial",
+            Emphasis::Normal,
+        ),
+    ];
+    let mut state = ArticleViewState::default();
+    state.set_selection(Some(range_of("Ilse Marant")));
+    Scene {
+        text: ArticleText::new(TEXT.to_owned()),
+        spans,
+        state,
+        options: ViewOptions::default(),
+        highlights: vec![range_of("Velmora"), range_of("Dari")],
+    }
+}
+
+fn harness(theme: Theme) -> Harness<'static, Scene> {
+    let mut harness = Harness::builder()
+        .with_size(vec2(640.0, 560.0))
+        .with_theme(theme)
+        .with_context_setup(|ctx| ctx.set_fonts(theme::font_definitions(false)))
+        .wgpu()
+        .build_ui_state(
+            |ui, scene: &mut Scene| {
+                egui::CentralPanel::default().show(ui, |ui| {
+                    ArticleView::new(&scene.text, &scene.spans, &mut scene.state, &scene.options)
+                        .highlights(&scene.highlights, Some(0))
+                        .show(ui);
+                });
+            },
+            scene(),
+        );
+    harness.run();
+    harness
+}
+
+#[test]
+fn article_view_with_overlapping_spans_light() {
+    harness(Theme::Light).snapshot("article_view_light");
+}
+
+#[test]
+fn article_view_with_overlapping_spans_dark() {
+    harness(Theme::Dark).snapshot("article_view_dark");
+}
