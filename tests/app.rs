@@ -423,3 +423,38 @@ fn without_a_file_dialog_the_app_asks_for_a_typed_path() {
     wait_for_status(&mut harness, "Imported 1 document");
     harness.get_by_label("0 of 3 done");
 }
+
+#[test]
+fn keyboard_moves_span_edges_and_n_edits_the_note() {
+    let setup = setup();
+    let mut harness = app(&setup);
+    let doc = open_doc(&harness);
+    drag_over(&mut harness, "Dmitry Peskov");
+    press(&mut harness, Key::Num1);
+    // Shift+Alt+→ moves the end a word on; Ctrl+Shift+Alt+← moves the start a word back.
+    press_with(
+        &mut harness,
+        Modifiers::SHIFT | Modifiers::ALT,
+        Key::ArrowRight,
+    );
+    press_with(
+        &mut harness,
+        Modifiers::COMMAND | Modifiers::SHIFT | Modifiers::ALT,
+        Key::ArrowLeft,
+    );
+    let text = harness.state().open_text().unwrap().to_owned();
+    let span = stored_spans(&setup.project, doc).remove(0);
+    assert_eq!(
+        chars(&text, span.range),
+        "spokesman Dmitry Peskov confirmed"
+    );
+
+    press(&mut harness, Key::N);
+    harness.event(Event::Text("attributed to RIA".into()));
+    harness.run();
+    press(&mut harness, Key::Enter);
+    let span = stored_spans(&setup.project, doc).remove(0);
+    assert_eq!(span.note, "attributed to RIA");
+    // Typing the note did not tag anything: the digits and letters went to the editor.
+    assert_eq!(stored_spans(&setup.project, doc).len(), 1);
+}

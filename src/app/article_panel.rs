@@ -24,20 +24,19 @@ impl StetApp {
             font_size: self.font_size,
             snap_words: self.snap_words,
         };
-        let highlights = self.search.matches.clone();
-        let current = self.search.current;
         let Some(open) = &mut self.open else {
             return;
         };
-        let actions = ArticleView {
-            text: &open.text,
-            spans: &open.marks,
-            state: &mut open.view,
-            options: &options,
-            highlights: &highlights,
-            current_highlight: current,
-        }
-        .show(ui);
+        let actions = ArticleView::new(&open.text, &open.marks, &mut open.view, &options)
+            .highlights(
+                if self.search.open {
+                    &self.search.matches
+                } else {
+                    &[]
+                },
+                self.search.current,
+            )
+            .show(ui);
         for action in actions {
             match action {
                 ArticleAction::Selected(range) => self.send(Command::Selected(range)),
