@@ -5,6 +5,7 @@
 
 mod documents;
 mod ops;
+mod review;
 mod schema;
 mod spans;
 mod stats;
@@ -23,6 +24,7 @@ pub use documents::{
     StoredDocument, sha256_hex, uid_of_sha256,
 };
 pub use ops::{OpKind, OpOutcome};
+pub use review::{GOLD, ReviewStatus, Verdict, VerdictRecord};
 pub use spans::SpanEdit;
 pub use stats::{AnnotatorStats, Stats};
 

@@ -9,6 +9,7 @@ use std::collections::HashMap;
 use rusqlite::{OptionalExtension, Transaction, params};
 use serde::{Deserialize, Serialize};
 
+use super::review::{ReviewStatus, VerdictRecord, write_review_status, write_verdict};
 use super::spans::{remove_span, span_in, write_span, write_status};
 use super::{Project, Result, StoreError, annotator_id_in};
 use crate::model::{DocStatus, Span, Timestamp};
@@ -33,6 +34,22 @@ pub(super) enum Change {
         before: DocStatus,
         after: DocStatus,
     },
+    SetVerdict {
+        document_id: i64,
+        span_id: i64,
+        reviewer: String,
+        before: Option<VerdictRecord>,
+        after: Option<VerdictRecord>,
+    },
+    SetReviewStatus {
+        document_id: i64,
+        before: ReviewStatus,
+        after: ReviewStatus,
+    },
+    /// Several changes made as one edit (accepting a span adds its gold copy and a verdict).
+    Batch {
+        changes: Vec<Change>,
+    },
 }
 
 /// What kind of edit an op was.
@@ -42,6 +59,7 @@ pub enum OpKind {
     DeleteSpan,
     EditSpan,
     SetStatus,
+    Review,
 }
 
 /// What an undo or redo changed, so the app can show it.
@@ -68,6 +86,9 @@ impl Change {
             Self::DeleteSpan { .. } => OpKind::DeleteSpan,
             Self::EditSpan { .. } => OpKind::EditSpan,
             Self::SetStatus { .. } => OpKind::SetStatus,
+            Self::SetVerdict { .. } | Self::SetReviewStatus { .. } | Self::Batch { .. } => {
+                OpKind::Review
+            }
         }
     }
 
@@ -77,6 +98,9 @@ impl Change {
             Self::DeleteSpan { .. } => "delete_span",
             Self::EditSpan { .. } => "edit_span",
             Self::SetStatus { .. } => "set_status",
+            Self::SetVerdict { .. } => "set_verdict",
+            Self::SetReviewStatus { .. } => "set_review_status",
+            Self::Batch { .. } => "review",
         }
     }
 
@@ -84,7 +108,10 @@ impl Change {
         match self {
             Self::AddSpan { span } | Self::DeleteSpan { span } => span.document_id,
             Self::EditSpan { after, .. } => after.document_id,
-            Self::SetStatus { document_id, .. } => *document_id,
+            Self::SetStatus { document_id, .. }
+            | Self::SetVerdict { document_id, .. }
+            | Self::SetReviewStatus { document_id, .. } => *document_id,
+            Self::Batch { changes } => changes.first().map_or(0, Change::document_id),
         }
     }
 
@@ -92,7 +119,9 @@ impl Change {
         match self {
             Self::AddSpan { span } | Self::DeleteSpan { span } => Some(span.id),
             Self::EditSpan { after, .. } => Some(after.id),
-            Self::SetStatus { .. } => None,
+            Self::SetVerdict { span_id, .. } => Some(*span_id),
+            Self::SetStatus { .. } | Self::SetReviewStatus { .. } => None,
+            Self::Batch { changes } => changes.iter().rev().find_map(Change::span_id),
         }
     }
 
@@ -116,6 +145,31 @@ impl Change {
                 before: after,
                 after: before,
             },
+            Self::SetVerdict {
+                document_id,
+                span_id,
+                reviewer,
+                before,
+                after,
+            } => Self::SetVerdict {
+                document_id,
+                span_id,
+                reviewer,
+                before: after,
+                after: before,
+            },
+            Self::SetReviewStatus {
+                document_id,
+                before,
+                after,
+            } => Self::SetReviewStatus {
+                document_id,
+                before: after,
+                after: before,
+            },
+            Self::Batch { changes } => Self::Batch {
+                changes: changes.iter().rev().map(Change::inverse).collect(),
+            },
         }
     }
 
@@ -132,6 +186,14 @@ impl Change {
             }
             Self::EditSpan { .. } => "edit note".to_owned(),
             Self::SetStatus { after, .. } => format!("mark {}", after.label()),
+            Self::SetVerdict { after: Some(v), .. } => v.verdict.as_str().to_owned(),
+            Self::SetVerdict { after: None, .. } => "clear verdict".to_owned(),
+            Self::SetReviewStatus { after, .. } => format!("review {}", after.label()),
+            Self::Batch { changes } => changes
+                .iter()
+                .map(Change::summary)
+                .collect::<Vec<_>>()
+                .join(", "),
         }
     }
 
@@ -157,6 +219,20 @@ impl Change {
             } => {
                 let annotator_id = annotator_id_in(tx, ids.annotators, annotator)?;
                 write_status(tx, *document_id, annotator_id, *after)?;
+            }
+            Self::SetVerdict {
+                span_id,
+                reviewer,
+                after,
+                ..
+            } => write_verdict(tx, ids.annotators, *span_id, reviewer, after.as_ref())?,
+            Self::SetReviewStatus {
+                document_id, after, ..
+            } => write_review_status(tx, *document_id, *after)?,
+            Self::Batch { changes } => {
+                for change in changes {
+                    change.apply(tx, ids)?;
+                }
             }
         }
         Ok(())
