@@ -430,3 +430,86 @@ fn docs_and_stats_describe_the_project() {
     let ben = stats.lines().find(|l| l.starts_with("ben")).unwrap();
     assert!(ben.split_whitespace().nth(1) == Some("2"), "{ben}");
 }
+
+#[test]
+fn agree_prints_krippendorffs_worked_example_as_json() {
+    // Krippendorff (2004), "Measuring the reliability of qualitative text analysis data":
+    // a continuum of 300 positions, coders A and B, categories c and k, units given as
+    // (begin, length). DKPro Statistics computes α_u ≈ 0.859 overall, 0.729 for c, 1 for k.
+    let dir = tempfile::tempdir().unwrap();
+    let scheme = dir.path().join("ck.ron");
+    std::fs::write(
+        &scheme,
+        "(name: \"ck\", labels: [(name: \"c\", color: \"#aa0000\"), (name: \"k\", color: \"#0000aa\")])",
+    )
+    .unwrap();
+    let units = |list: &[(&str, &str, u64, u64)]| -> Vec<Value> {
+        list.iter()
+            .map(|(who, label, begin, length)| {
+                serde_json::json!({"start": begin, "end": begin + length, "label": label, "annotator": who})
+            })
+            .collect()
+    };
+    let spans = units(&[
+        ("a", "c", 75, 70),
+        ("a", "c", 220, 30),
+        ("b", "c", 70, 80),
+        ("b", "c", 205, 20),
+        ("b", "c", 250, 20),
+        ("a", "k", 30, 60),
+        ("a", "k", 150, 50),
+        ("b", "k", 30, 60),
+        ("b", "k", 150, 50),
+    ]);
+    let text = "x".repeat(299) + ".";
+    let jsonl = dir.path().join("units.jsonl");
+    std::fs::write(
+        &jsonl,
+        serde_json::json!({"text": text, "spans": spans}).to_string() + "\n",
+    )
+    .unwrap();
+    let project = dir.path().join("p.stet");
+    stet()
+        .arg("import")
+        .arg("--project")
+        .arg(&project)
+        .arg("--scheme")
+        .arg(&scheme)
+        .arg(&jsonl)
+        .assert()
+        .success();
+    let output = stet()
+        .args([
+            "agree",
+            "--format",
+            "json",
+            "--annotators",
+            "a,b",
+            "--project",
+        ])
+        .arg(&project)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["annotators"], serde_json::json!(["a", "b"]));
+    let alpha = |v: &Value| (v.as_f64().unwrap() * 1000.0).round() / 1000.0;
+    assert_eq!(alpha(&report["overall"]["alpha_u"]), 0.859);
+    assert_eq!(alpha(&report["labels"]["c"]["alpha_u"]), 0.729);
+    assert_eq!(alpha(&report["labels"]["k"]["alpha_u"]), 1.0);
+    assert_eq!(report["labels"]["k"]["exact_f1"].as_f64(), Some(1.0));
+    assert!(report["documents"].is_array());
+    // An annotator with no work is a clear error.
+    stet()
+        .args(["agree", "--annotators", "a,zed", "--project"])
+        .arg(&project)
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains(
+            "\"zed\" has no work in this project",
+        ));
+}

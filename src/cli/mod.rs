@@ -1,5 +1,9 @@
 //! The subcommands: thin wrappers that parse options, call the core and report.
 
+mod agree;
+
+pub use agree::{AgreeArgs, agree};
+
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
