@@ -458,3 +458,144 @@ fn keyboard_moves_span_edges_and_n_edits_the_note() {
     // Typing the note did not tag anything: the digits and letters went to the editor.
     assert_eq!(stored_spans(&setup.project, doc).len(), 1);
 }
+
+/// The newswire document tagged by ana and ben: one agreement, one label disagreement.
+fn two_annotators(setup: &Setup) -> i64 {
+    let mut project = Project::open(&setup.project, Access::ReadWrite).unwrap();
+    let doc = project.documents().unwrap()[0].id;
+    let text = project.document(doc).unwrap().text;
+    let range = |needle: &str| {
+        let byte = text.find(needle).unwrap();
+        let start = text[..byte].chars().count();
+        CharRange::new(start, start + needle.chars().count())
+    };
+    for who in ["ana", "ben"] {
+        project
+            .add_span(who, doc, range("about 70,000 troops"), "figure", "")
+            .unwrap();
+    }
+    project
+        .add_span(
+            "ana",
+            doc,
+            range("Russia and Akhmetov have denied"),
+            "denial",
+            "",
+        )
+        .unwrap();
+    project
+        .add_span(
+            "ben",
+            doc,
+            range("Russia and Akhmetov have denied"),
+            "claim",
+            "",
+        )
+        .unwrap();
+    doc
+}
+
+fn gold_spans(project: &Path, doc: i64) -> Vec<(String, String)> {
+    let project = Project::open(project, Access::ReadOnly).unwrap();
+    let text = project.document(doc).unwrap().text;
+    project
+        .spans(doc)
+        .unwrap()
+        .into_iter()
+        .filter(|s| s.annotator == stet::store::GOLD)
+        .map(|s| (s.label, chars(&text, s.range)))
+        .collect()
+}
+
+#[test]
+fn compare_mode_steps_through_disagreements_and_review_builds_gold() {
+    let setup = setup();
+    let doc = two_annotators(&setup);
+    let mut harness = app(&setup);
+    harness.get_by_label("Compare two annotators").click();
+    harness.run();
+    harness.get_by_label_contains("2 disagreements, 2 spans agree");
+    press(&mut harness, Key::N);
+    let first = harness.state().selected_span().unwrap();
+    // A colleague's span cannot be relabelled from here, only reviewed.
+    press(&mut harness, Key::Num4);
+    assert!(harness.state().status_message().1);
+    // Reject ben's claim with a comment, accept ana's denial.
+    let spans = stored_spans(&setup.project, doc);
+    let ben_claim = spans
+        .iter()
+        .find(|s| s.annotator == "ben" && s.label == "claim")
+        .unwrap()
+        .id;
+    let ana_denial = spans
+        .iter()
+        .find(|s| s.annotator == "ana" && s.label == "denial")
+        .unwrap()
+        .id;
+    assert!([ben_claim, ana_denial].contains(&first));
+    harness
+        .state_mut()
+        .send(stet::app::Command::SelectSpan(Some(ben_claim)));
+    harness.run();
+    harness.get_by_label("review comment").click();
+    harness.run();
+    harness.event(Event::Text("they deny it: a denial".into()));
+    harness.run();
+    harness.get_by_label("Reject (R)").click();
+    harness.run();
+    harness
+        .state_mut()
+        .send(stet::app::Command::SelectSpan(Some(ana_denial)));
+    harness.run();
+    press(&mut harness, Key::A);
+    let project = Project::open(&setup.project, Access::ReadOnly).unwrap();
+    let verdicts = project.verdicts(doc).unwrap();
+    let rejected = verdicts.iter().find(|v| v.span_id == ben_claim).unwrap();
+    assert_eq!(rejected.comment, "they deny it: a denial");
+    assert_eq!(rejected.reviewer, "ana");
+    assert_eq!(
+        gold_spans(&setup.project, doc),
+        [(
+            "denial".to_owned(),
+            "Russia and Akhmetov have denied".to_owned()
+        )]
+    );
+    harness.get_by_label("Accept all where they agree").click();
+    harness.run();
+    let mut gold = gold_spans(&setup.project, doc);
+    gold.sort();
+    assert_eq!(
+        gold,
+        [
+            (
+                "denial".to_owned(),
+                "Russia and Akhmetov have denied".to_owned()
+            ),
+            ("figure".to_owned(), "about 70,000 troops".to_owned()),
+        ]
+    );
+    assert_eq!(
+        project.review_status(doc).unwrap(),
+        stet::store::ReviewStatus::InReview
+    );
+}
+
+#[test]
+fn the_agreement_window_shows_scores() {
+    let setup = setup();
+    two_annotators(&setup);
+    let mut harness = app(&setup);
+    harness.state_mut().send(stet::app::Command::ShowAgreement);
+    for _ in 0..300 {
+        harness.run();
+        if harness.query_by_label_contains("ana vs ben").is_some() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    harness.get_by_label_contains("ana vs ben · 1 documents");
+    // Exact F1 over the pair: 1 of 2 spans match on each side, overall and in the document
+    // list; figure agrees fully, denial/claim not at all.
+    assert!(harness.query_all_by_label("0.500").count() >= 2);
+    harness.get_by_label_contains("2 disagreements · exact F1 0.500");
+}

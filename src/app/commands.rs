@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use super::dialogs::DialogKind;
 use super::state::StetApp;
 use crate::model::{CharRange, DocStatus, LabelScheme};
-use crate::store::{Access, Project, SpanEdit};
+use crate::store::{Access, GOLD, Project, ReviewStatus, SpanEdit};
 
 /// Something the user asked for.
 #[derive(Clone, Debug, PartialEq)]
@@ -50,6 +50,20 @@ pub enum Command {
     NewProject(PathBuf),
     ZoomText(f32),
     ResetZoom,
+    ToggleLayer(String),
+    SetCompare(Option<(String, String)>),
+    /// Selects the next (+1) or previous (−1) disagreement in compare mode.
+    StepDisagreement(isize),
+    Accept,
+    Reject,
+    AcceptAgreed,
+    SetReviewStatus(ReviewStatus),
+    OpenCompare {
+        document: i64,
+        a: String,
+        b: String,
+    },
+    ShowAgreement,
 }
 
 const MIN_FONT: f32 = 9.0;
@@ -140,7 +154,7 @@ impl StetApp {
                 }
             }
             Command::DeleteSelectedSpan => {
-                if let Some(id) = self.selected_span {
+                if let Some(id) = self.selected_span.filter(|&id| self.may_edit(id)) {
                     let span = self.project.delete_span(&self.annotator, id)?;
                     self.after_edit()?;
                     self.status.info(format!(
@@ -192,8 +206,143 @@ impl StetApp {
                     .info(format!("Text size {:.0} pt", self.font_size));
             }
             Command::ResetZoom => self.font_size = super::theme::ARTICLE_FONT_SIZE,
+            Command::ToggleLayer(name) => {
+                if !self.review.hidden.remove(&name) {
+                    self.review.hidden.insert(name);
+                }
+                self.rebuild_marks();
+            }
+            Command::SetCompare(pair) => {
+                self.status.info(match &pair {
+                    Some((a, b)) => {
+                        format!("Comparing {a} with {b}: n / p step through disagreements")
+                    }
+                    None => "Compare mode off".to_owned(),
+                });
+                self.review.compare = pair;
+                self.rebuild_marks();
+            }
+            Command::StepDisagreement(step) => self.step_disagreement(step),
+            Command::Accept | Command::Reject => self.judge(command == Command::Accept)?,
+            Command::AcceptAgreed => self.accept_agreed()?,
+            Command::SetReviewStatus(status) => {
+                if let Some(id) = self.open_document_id() {
+                    self.project
+                        .set_review_status(&self.annotator, id, status)?;
+                    self.after_edit()?;
+                    self.status.info(format!("Review: {}", status.label()));
+                }
+            }
+            Command::OpenCompare { document, a, b } => {
+                self.review.compare = Some((a, b));
+                self.open_document(document)?;
+            }
+            Command::ShowAgreement => {
+                self.review.agreement.open = true;
+                if self.review.agreement.report.is_none() && !self.review.agreement.busy() {
+                    self.compute_agreement(ctx);
+                }
+            }
         }
         Ok(())
+    }
+
+    /// Whether the user may change a span: their own and the gold layer's, not colleagues'
+    /// (those are reviewed with accept and reject).
+    fn may_edit(&mut self, id: i64) -> bool {
+        let Some(span) = self.open_spans().iter().find(|s| s.id == id) else {
+            return false;
+        };
+        if span.annotator == self.annotator || span.annotator == GOLD {
+            return true;
+        }
+        let owner = span.annotator.clone();
+        self.status.error(format!(
+            "That span is {owner}'s: review it with A (accept) or R (reject); you can change your own and the gold layer's"
+        ));
+        false
+    }
+
+    fn judge(&mut self, accept: bool) -> anyhow::Result<()> {
+        let Some(id) = self.selected_span else {
+            self.status
+                .info("Click a span first, then accept (A) or reject (R) it");
+            return Ok(());
+        };
+        if self
+            .open_spans()
+            .iter()
+            .any(|s| s.id == id && s.annotator == GOLD)
+        {
+            self.status
+                .info("That is a gold span; edit or delete it directly");
+            return Ok(());
+        }
+        let comment = std::mem::take(&mut self.review.comment);
+        if accept {
+            self.project.accept_span(&self.annotator, id, &comment)?;
+            self.status
+                .info("Accepted into the gold layer (Ctrl+Z to undo)");
+        } else {
+            self.project.reject_span(&self.annotator, id, &comment)?;
+            self.status.info("Rejected (Ctrl+Z to undo)");
+        }
+        self.after_edit()?;
+        if self.review.compare.is_some() {
+            self.step_disagreement(1);
+        }
+        Ok(())
+    }
+
+    fn accept_agreed(&mut self) -> anyhow::Result<()> {
+        let Some(doc) = self.open_document_id() else {
+            return Ok(());
+        };
+        let annotators: Vec<String> = match &self.review.compare {
+            Some((a, b)) => vec![a.clone(), b.clone()],
+            None => self
+                .review
+                .annotators
+                .iter()
+                .filter(|a| a.as_str() != GOLD)
+                .cloned()
+                .collect(),
+        };
+        let n = self
+            .project
+            .accept_agreed(&self.annotator, doc, &annotators)?;
+        self.after_edit()?;
+        self.status.info(format!(
+            "Accepted {n} span(s) where {} agree",
+            annotators.join(" and ")
+        ));
+        Ok(())
+    }
+
+    fn step_disagreement(&mut self, step: isize) {
+        let ids: Vec<i64> = self
+            .review
+            .compared
+            .iter()
+            .filter(|c| c.agreement != crate::review::compare::Agreement::Same)
+            .map(|c| c.span_id)
+            .collect();
+        if ids.is_empty() {
+            self.status.info("No disagreements in this document");
+            return;
+        }
+        let next = match self
+            .selected_span
+            .and_then(|id| ids.iter().position(|&i| i == id))
+        {
+            Some(pos) => pos
+                .checked_add_signed(step)
+                .filter(|&p| p < ids.len())
+                .unwrap_or(if step > 0 { 0 } else { ids.len() - 1 }),
+            None if step > 0 => 0,
+            None => ids.len() - 1,
+        };
+        self.select_span(ids.get(next).copied());
     }
 
     fn apply_label(&mut self, label: &str) -> anyhow::Result<()> {
@@ -202,6 +351,9 @@ impl StetApp {
             return self.tag(range, label);
         }
         if let Some(id) = self.selected_span {
+            if !self.may_edit(id) {
+                return Ok(());
+            }
             let edit = SpanEdit {
                 label: Some(label.to_owned()),
                 ..SpanEdit::default()
@@ -256,6 +408,9 @@ impl StetApp {
     }
 
     fn resize(&mut self, id: i64, range: CharRange) -> anyhow::Result<()> {
+        if !self.may_edit(id) {
+            return Ok(());
+        }
         let edit = SpanEdit {
             range: Some(range),
             ..SpanEdit::default()

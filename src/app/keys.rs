@@ -27,6 +27,11 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ("Tab / Shift+Tab", "select the next / previous span"),
     ("Delete", "delete the selected span"),
     ("N", "edit the selected span's note (Enter saves)"),
+    (
+        "A / R",
+        "review: accept the selected span into gold / reject it",
+    ),
+    ("n / p (compare mode)", "next / previous disagreement"),
     ("Shift+Alt+← / →", "move the selected span's end by a word"),
     (
         "Ctrl+Shift+Alt+← / →",
@@ -66,6 +71,7 @@ impl StetApp {
                 Some((key, l.name.clone()))
             })
             .collect();
+        let comparing = self.review.compare.is_some();
         let mut toggle_search = false;
         let mut show_shortcuts = false;
         let mut escape = false;
@@ -140,8 +146,23 @@ impl StetApp {
             if pressed(Modifiers::NONE, Key::Delete) || pressed(Modifiers::NONE, Key::Backspace) {
                 commands.push(Command::DeleteSelectedSpan);
             }
-            if pressed(Modifiers::NONE, Key::N) {
+            let hotkey_keys: Vec<Key> = hotkeys.iter().map(|(k, _)| *k).collect();
+            let free = |key: Key| !hotkey_keys.contains(&key);
+            if comparing {
+                if free(Key::N) && pressed(Modifiers::NONE, Key::N) {
+                    commands.push(Command::StepDisagreement(1));
+                }
+                if free(Key::P) && pressed(Modifiers::NONE, Key::P) {
+                    commands.push(Command::StepDisagreement(-1));
+                }
+            } else if free(Key::N) && pressed(Modifiers::NONE, Key::N) {
                 commands.push(Command::EditNote);
+            }
+            if free(Key::A) && pressed(Modifiers::NONE, Key::A) {
+                commands.push(Command::Accept);
+            }
+            if free(Key::R) && pressed(Modifiers::NONE, Key::R) {
+                commands.push(Command::Reject);
             }
             for (key, label) in &hotkeys {
                 if pressed(Modifiers::SHIFT, *key) {

@@ -107,6 +107,9 @@ impl StetApp {
 
     fn view_menu_ui(&mut self, ui: &mut egui::Ui) {
         ui.checkbox(&mut self.snap_words, "Snap selections to whole words");
+        if ui.button("Agreement…").clicked() {
+            self.send(Command::ShowAgreement);
+        }
         ui.separator();
         let mut preference = ui.ctx().options(|o| o.theme_preference);
         let before = preference;

@@ -3,6 +3,7 @@
 //! Panels read [`StetApp`] and queue [`Command`]s; the commands are applied in one place after
 //! the panels have drawn (`commands.rs`), through the store.
 
+mod agreement_window;
 mod article_panel;
 pub mod article_view;
 mod commands;
@@ -14,6 +15,7 @@ mod launch;
 mod menu;
 mod overlays;
 mod recent;
+mod review_panel;
 mod search;
 mod side_panel;
 mod state;

@@ -13,6 +13,7 @@ impl StetApp {
         self.path_prompt_ui(ctx);
         self.import_progress_ui(ctx);
         self.import_errors_ui(ctx);
+        self.agreement_window_ui(ctx);
     }
 
     fn shortcuts_ui(&mut self, ctx: &egui::Context) {

@@ -14,6 +14,8 @@ impl StetApp {
         ui.set_max_width(ui.available_width());
         self.label_bar_ui(ui);
         ui.separator();
+        self.review_panel_ui(ui);
+        ui.separator();
         self.span_details_ui(ui);
         ui.separator();
         self.span_list_ui(ui);
@@ -96,11 +98,17 @@ impl StetApp {
                 ui.end_row();
             });
         ui.add(egui::Label::new(format!("“{}”", shorten(&text, 400))).wrap());
-        self.note_editor_ui(ui, &span.note, span.id);
+        let editable = span.annotator == self.annotator || span.annotator == crate::store::GOLD;
+        self.note_editor_ui(ui, &span.note, span.id, editable);
+        self.verdicts_ui(ui, span.id, &span.annotator);
     }
 
-    fn note_editor_ui(&mut self, ui: &mut egui::Ui, note: &str, span_id: i64) {
+    fn note_editor_ui(&mut self, ui: &mut egui::Ui, note: &str, span_id: i64, editable: bool) {
         ui.label("note");
+        if !editable {
+            ui.add(egui::Label::new(if note.is_empty() { "—" } else { note }).wrap());
+            return;
+        }
         let draft = self.note.get_or_insert_with(|| super::state::NoteDraft {
             span_id,
             text: note.to_owned(),

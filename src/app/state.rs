@@ -15,7 +15,8 @@ use super::recent::RecentProjects;
 use super::search::SearchState;
 use super::theme;
 use crate::model::{DocStatus, LabelScheme, Span};
-use crate::store::{DocumentInfo, Project};
+use crate::review::compare::{Agreement, Compared, compare_layers};
+use crate::store::{DocumentInfo, Project, ReviewStatus, VerdictRecord};
 
 /// The whole app.
 pub struct StetApp {
@@ -46,6 +47,37 @@ pub struct StetApp {
     pub(crate) scroll_list_to_open: bool,
     /// Why the last selection was refused, repeated if a label key is pressed after it.
     pub(crate) last_refusal: Option<String>,
+    pub(crate) review: ReviewState,
+}
+
+/// Reviewing: which layers show, compare mode, verdicts on the open document.
+#[derive(Default)]
+pub struct ReviewState {
+    /// Everyone who has spans in the project (the gold layer included), sorted.
+    pub annotators: Vec<String>,
+    /// Layers the user switched off.
+    pub hidden: std::collections::BTreeSet<String>,
+    /// Compare mode: the two annotators compared.
+    pub compare: Option<(String, String)>,
+    /// The open document's spans of the two compared layers, classified, in reading order.
+    pub compared: Vec<Compared>,
+    /// Verdicts on the open document's spans.
+    pub verdicts: Vec<VerdictRecord>,
+    /// Each document's review status (unreviewed ones absent).
+    pub statuses: HashMap<i64, ReviewStatus>,
+    /// The reviewer's comment for the next accept or reject.
+    pub comment: String,
+    pub agreement: super::agreement_window::AgreementWindow,
+}
+
+impl ReviewState {
+    /// Whether a layer is drawn.
+    pub fn shows(&self, annotator: &str) -> bool {
+        match &self.compare {
+            Some((a, b)) => annotator == a || annotator == b,
+            None => !self.hidden.contains(annotator),
+        }
+    }
 }
 
 /// The documents of the project with my statuses, and the list's filter.
@@ -201,6 +233,7 @@ impl StetApp {
             undo_redo: (false, false),
             scroll_list_to_open: true,
             last_refusal: None,
+            review: ReviewState::default(),
         };
         app.reload_documents()?;
         if let Some(first) = app.documents.all.first().map(|d| d.id) {
@@ -283,6 +316,7 @@ impl StetApp {
         self.scroll_list_to_open = true;
         self.search
             .recompute(self.open.as_ref().map(|d| d.text.text()));
+        self.reload_review()?;
         self.rebuild_marks();
         Ok(())
     }
@@ -304,6 +338,7 @@ impl StetApp {
         {
             self.selected_span = None;
         }
+        self.reload_review()?;
         self.rebuild_marks();
         Ok(())
     }
@@ -318,34 +353,60 @@ impl StetApp {
         let Some(open) = &mut self.open else {
             return;
         };
+        let review = &mut self.review;
+        review.compared = match &review.compare {
+            Some((a, b)) => compare_layers(&open.spans, a, b),
+            None => Vec::new(),
+        };
+        let agreeing: std::collections::HashSet<i64> = review
+            .compared
+            .iter()
+            .filter(|c| c.agreement == Agreement::Same)
+            .map(|c| c.span_id)
+            .collect();
         let selected = self.selected_span;
         open.marks = open
             .spans
             .iter()
+            .filter(|span| review.shows(&span.annotator))
             .map(|span| {
                 let color = self
                     .scheme
                     .label(&span.label)
                     .map_or(Color32::GRAY, |l| theme::label_color(l.rgb()));
-                let mut tooltip = format!("{} · {}", span.label, span.annotator);
-                if !span.note.is_empty() {
-                    tooltip.push('\n');
-                    tooltip.push_str(&span.note);
-                }
+                let emphasis = if Some(span.id) == selected {
+                    Emphasis::Selected
+                } else if agreeing.contains(&span.id) {
+                    Emphasis::Dimmed
+                } else {
+                    Emphasis::Normal
+                };
                 SpanMark {
                     id: span.id,
                     range: span.range,
                     color,
-                    tooltip,
-                    emphasis: if Some(span.id) == selected {
-                        Emphasis::Selected
-                    } else {
-                        Emphasis::Normal
-                    },
+                    tooltip: span_tooltip(span, &review.verdicts),
+                    emphasis,
                 }
             })
             .collect();
         open.view.invalidate_spans();
+    }
+
+    /// Reads the open document's verdicts and the project's annotators and review statuses.
+    pub(crate) fn reload_review(&mut self) -> anyhow::Result<()> {
+        let mut annotators = self.project.annotators()?;
+        if !annotators.contains(&self.annotator) {
+            annotators.push(self.annotator.clone());
+            annotators.sort();
+        }
+        self.review.annotators = annotators;
+        self.review.statuses = self.project.review_statuses()?;
+        self.review.verdicts = match self.open_document_id() {
+            Some(id) => self.project.verdicts(id)?,
+            None => Vec::new(),
+        };
+        Ok(())
     }
 
     /// Refreshes whether undo and redo are available.
@@ -400,4 +461,32 @@ impl StetApp {
             }
         }
     }
+}
+
+/// What hovering a span shows: label, annotator with initials, note, verdicts.
+fn span_tooltip(span: &Span, verdicts: &[VerdictRecord]) -> String {
+    let initials: String = span
+        .annotator
+        .split(|c: char| !c.is_alphanumeric())
+        .filter_map(|part| part.chars().next())
+        .flat_map(char::to_uppercase)
+        .collect();
+    let mut tooltip = format!("{} · {} ({initials})", span.label, span.annotator);
+    if !span.note.is_empty() {
+        tooltip.push('\n');
+        tooltip.push_str(&span.note);
+    }
+    for verdict in verdicts.iter().filter(|v| v.span_id == span.id) {
+        tooltip.push_str(&format!(
+            "\n{} by {}{}",
+            verdict.verdict.as_str(),
+            verdict.reviewer,
+            if verdict.comment.is_empty() {
+                String::new()
+            } else {
+                format!(": {}", verdict.comment)
+            }
+        ));
+    }
+    tooltip
 }

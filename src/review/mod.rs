@@ -6,6 +6,7 @@
 
 pub mod agreement;
 pub mod alpha_u;
+pub mod compare;
 pub mod kappa;
 pub mod span_match;
 

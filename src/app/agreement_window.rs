@@ -1,0 +1,229 @@
+//! The Agreement window: overall and per-label scores, a per-label chart, and documents sorted
+//! by disagreement (a click opens one in compare mode). Computed on a worker thread.
+
+use std::thread::JoinHandle;
+
+use egui::RichText;
+use egui_plot::{Bar, BarChart, Legend, Plot};
+
+use super::commands::{Command, shorten};
+use super::state::StetApp;
+use crate::review::{AgreementOptions, AgreementReport, Scores, agreement};
+use crate::store::{Access, GOLD, Project};
+
+/// The window's state.
+#[derive(Default)]
+pub struct AgreementWindow {
+    pub open: bool,
+    job: Option<JoinHandle<Result<AgreementReport, String>>>,
+    pub report: Option<AgreementReport>,
+    pub error: Option<String>,
+}
+
+impl AgreementWindow {
+    /// Whether a computation is running.
+    pub fn busy(&self) -> bool {
+        self.job.is_some()
+    }
+}
+
+impl StetApp {
+    /// Starts computing agreement for the compared pair, or for every annotator but gold.
+    pub(crate) fn compute_agreement(&mut self, ctx: &egui::Context) {
+        let annotators: Vec<String> = match &self.review.compare {
+            Some((a, b)) => vec![a.clone(), b.clone()],
+            None => self
+                .review
+                .annotators
+                .iter()
+                .filter(|a| a.as_str() != GOLD)
+                .cloned()
+                .collect(),
+        };
+        let path = self.project.path().to_owned();
+        let ctx = ctx.clone();
+        self.review.agreement.error = None;
+        self.review.agreement.job = Some(std::thread::spawn(move || {
+            let result = Project::open(&path, Access::ReadOnly)
+                .and_then(|project| {
+                    agreement(
+                        &project,
+                        &AgreementOptions {
+                            annotators,
+                            ..AgreementOptions::default()
+                        },
+                    )
+                })
+                .map_err(|e| e.to_string());
+            ctx.request_repaint();
+            result
+        }));
+    }
+
+    /// The Agreement window, if open.
+    pub(crate) fn agreement_window_ui(&mut self, ctx: &egui::Context) {
+        let window = &mut self.review.agreement;
+        if window.job.as_ref().is_some_and(JoinHandle::is_finished)
+            && let Some(job) = window.job.take()
+        {
+            match job.join() {
+                Ok(Ok(report)) => window.report = Some(report),
+                Ok(Err(err)) => window.error = Some(err),
+                Err(_) => window.error = Some("the computation stopped unexpectedly".into()),
+            }
+        }
+        if !window.open {
+            return;
+        }
+        let mut open = true;
+        let mut recompute = false;
+        let mut command = None;
+        egui::Window::new("Agreement")
+            .open(&mut open)
+            .default_width(620.0)
+            .default_height(560.0)
+            .show(ctx, |ui| {
+                ui.horizontal(|ui| {
+                    recompute = ui.button("Compute again").clicked();
+                    if window.busy() {
+                        ui.spinner();
+                        ui.label("computing…");
+                    }
+                });
+                if let Some(error) = &window.error {
+                    ui.colored_label(ui.visuals().error_fg_color, error);
+                }
+                if let Some(report) = &window.report {
+                    command = report_ui(ui, report);
+                }
+            });
+        window.open = open;
+        if recompute && !window.busy() {
+            self.compute_agreement(ctx);
+        }
+        if let Some(command) = command {
+            self.send(command);
+        }
+    }
+}
+
+/// Shows a report; a click on a document asks to open it in compare mode.
+fn report_ui(ui: &mut egui::Ui, report: &AgreementReport) -> Option<Command> {
+    ui.label(format!(
+        "{} · {} documents ({} not worked on by everyone, left out)",
+        report.annotators.join(" vs "),
+        report.documents.len(),
+        report.documents_skipped
+    ));
+    egui::Grid::new("agreement_scores")
+        .striped(true)
+        .show(ui, |ui| {
+            for header in ["", "exact F1", "overlap F1", "Cohen κ", "Fleiss κ", "α_u"] {
+                ui.label(RichText::new(header).strong());
+            }
+            ui.end_row();
+            scores_row(ui, "overall", &report.overall);
+            for (label, scores) in &report.labels {
+                scores_row(ui, label, scores);
+            }
+        });
+    label_chart_ui(ui, report);
+    ui.separator();
+    ui.label(RichText::new("Documents, most disagreement first (click to compare)").strong());
+    let mut command = None;
+    let pair = match report.annotators.as_slice() {
+        [a, b, ..] => Some((a.clone(), b.clone())),
+        _ => None,
+    };
+    egui::ScrollArea::vertical()
+        .id_salt("agreement_documents")
+        .max_height(200.0)
+        .show(ui, |ui| {
+            for doc in &report.documents {
+                let text = format!(
+                    "{:>3} disagreements · exact F1 {} · {}",
+                    doc.disagreements,
+                    fmt(doc.scores.exact_f1),
+                    shorten(&doc.title, 60)
+                );
+                if ui.selectable_label(false, text).clicked()
+                    && let Some((a, b)) = &pair
+                {
+                    command = Some(Command::OpenCompare {
+                        document: doc.id,
+                        a: a.clone(),
+                        b: b.clone(),
+                    });
+                }
+            }
+        });
+    command
+}
+
+fn scores_row(ui: &mut egui::Ui, name: &str, scores: &Scores) {
+    ui.label(name);
+    for value in [
+        scores.exact_f1,
+        scores.overlap_f1,
+        scores.cohen_kappa,
+        scores.fleiss_kappa,
+        scores.alpha_u,
+    ] {
+        ui.label(fmt(value));
+    }
+    ui.end_row();
+}
+
+/// Exact F1, overlap F1 and α_u per label, side by side.
+fn label_chart_ui(ui: &mut egui::Ui, report: &AgreementReport) {
+    let series: [(&str, fn(&Scores) -> Option<f64>, f64); 3] = [
+        ("exact F1", |s| s.exact_f1, -0.25),
+        ("overlap F1", |s| s.overlap_f1, 0.0),
+        ("α_u", |s| s.alpha_u, 0.25),
+    ];
+    let labels: Vec<&String> = report.labels.keys().collect();
+    let charts: Vec<BarChart> = series
+        .iter()
+        .map(|(name, metric, offset)| {
+            let bars = labels
+                .iter()
+                .enumerate()
+                .filter_map(|(i, label)| {
+                    let value = report.labels.get(*label).and_then(metric)?;
+                    Some(Bar::new(i as f64 + offset, value).width(0.22).name(*label))
+                })
+                .collect();
+            BarChart::new(*name, bars)
+        })
+        .collect();
+    let names = labels.clone();
+    Plot::new("agreement_by_label")
+        .height(180.0)
+        .legend(Legend::default())
+        .include_y(0.0)
+        .include_y(1.0)
+        .allow_zoom(false)
+        .allow_drag(false)
+        .allow_scroll(false)
+        .x_axis_formatter(move |mark, _| {
+            let i = mark.value.round();
+            if (mark.value - i).abs() < 1e-6 && i >= 0.0 {
+                names
+                    .get(i as usize)
+                    .map(|s| s.to_string())
+                    .unwrap_or_default()
+            } else {
+                String::new()
+            }
+        })
+        .show(ui, |plot| {
+            for chart in charts {
+                plot.bar_chart(chart);
+            }
+        });
+}
+
+/// Three decimals, or a dash where the metric is undefined.
+fn fmt(value: Option<f64>) -> String {
+    value.map_or_else(|| "–".to_owned(), |v| format!("{v:.3}"))
+}
