@@ -174,9 +174,12 @@ fn scores_row(ui: &mut egui::Ui, name: &str, scores: &Scores) {
     ui.end_row();
 }
 
+/// Reads one score out of a scope's scores.
+type Metric = fn(&Scores) -> Option<f64>;
+
 /// Exact F1, overlap F1 and α_u per label, side by side.
 fn label_chart_ui(ui: &mut egui::Ui, report: &AgreementReport) {
-    let series: [(&str, fn(&Scores) -> Option<f64>, f64); 3] = [
+    let series: [(&str, Metric, f64); 3] = [
         ("exact F1", |s| s.exact_f1, -0.25),
         ("overlap F1", |s| s.overlap_f1, 0.0),
         ("α_u", |s| s.alpha_u, 0.25),
