@@ -127,6 +127,14 @@ fn click_at(harness: &mut Harness<'_, StetApp>, pos: Pos2, times: usize) {
     harness.run();
 }
 
+/// Scrolls a widget into view (the side panel scrolls) and clicks it.
+fn click_label(harness: &mut Harness<'_, StetApp>, label: &str) {
+    harness.get_by_label(label).scroll_to_me();
+    harness.run();
+    harness.get_by_label(label).click();
+    harness.run();
+}
+
 fn press(harness: &mut Harness<'_, StetApp>, key: Key) {
     harness.key_press(key);
     harness.run();
@@ -537,12 +545,10 @@ fn compare_mode_steps_through_disagreements_and_review_builds_gold() {
         .state_mut()
         .send(stet::app::Command::SelectSpan(Some(ben_claim)));
     harness.run();
-    harness.get_by_label("review comment").click();
-    harness.run();
+    click_label(&mut harness, "review comment");
     harness.event(Event::Text("they deny it: a denial".into()));
     harness.run();
-    harness.get_by_label("Reject (R)").click();
-    harness.run();
+    click_label(&mut harness, "Reject (R)");
     harness
         .state_mut()
         .send(stet::app::Command::SelectSpan(Some(ana_denial)));
@@ -560,8 +566,7 @@ fn compare_mode_steps_through_disagreements_and_review_builds_gold() {
             "Russia and Akhmetov have denied".to_owned()
         )]
     );
-    harness.get_by_label("Accept all where they agree").click();
-    harness.run();
+    click_label(&mut harness, "Accept all where they agree");
     let mut gold = gold_spans(&setup.project, doc);
     gold.sort();
     assert_eq!(

@@ -12,11 +12,19 @@ impl StetApp {
     pub(crate) fn side_panel_ui(&mut self, ui: &mut egui::Ui) {
         // Content wraps or truncates to the panel; it never widens it.
         ui.set_max_width(ui.available_width());
-        self.label_bar_ui(ui);
-        ui.separator();
-        self.review_panel_ui(ui);
-        ui.separator();
-        self.span_details_ui(ui);
+        // The span list keeps at least a third of the panel; the rest scrolls above it.
+        let top_height = (ui.available_height() * 0.66).max(120.0);
+        ScrollArea::vertical()
+            .id_salt("side_panel")
+            .max_height(top_height)
+            .auto_shrink([false, true])
+            .show(ui, |ui| {
+                self.label_bar_ui(ui);
+                ui.separator();
+                self.review_panel_ui(ui);
+                ui.separator();
+                self.span_details_ui(ui);
+            });
         ui.separator();
         self.span_list_ui(ui);
     }
