@@ -9,7 +9,7 @@ use egui_plot::{Bar, BarChart, Legend, Plot};
 use super::commands::{Command, shorten};
 use super::state::StetApp;
 use crate::review::{AgreementOptions, AgreementReport, Scores, agreement};
-use crate::store::{Access, GOLD, Project};
+use crate::store::{Access, Project};
 
 /// The window's state.
 #[derive(Default)]
@@ -30,16 +30,7 @@ impl AgreementWindow {
 impl StetApp {
     /// Starts computing agreement for the compared pair, or for every annotator but gold.
     pub(crate) fn compute_agreement(&mut self, ctx: &egui::Context) {
-        let annotators: Vec<String> = match &self.review.compare {
-            Some((a, b)) => vec![a.clone(), b.clone()],
-            None => self
-                .review
-                .annotators
-                .iter()
-                .filter(|a| a.as_str() != GOLD)
-                .cloned()
-                .collect(),
-        };
+        let annotators = self.review.compared_annotators();
         let path = self.project.path().to_owned();
         let ctx = ctx.clone();
         self.review.agreement.error = None;

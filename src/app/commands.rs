@@ -298,16 +298,7 @@ impl StetApp {
         let Some(doc) = self.open_document_id() else {
             return Ok(());
         };
-        let annotators: Vec<String> = match &self.review.compare {
-            Some((a, b)) => vec![a.clone(), b.clone()],
-            None => self
-                .review
-                .annotators
-                .iter()
-                .filter(|a| a.as_str() != GOLD)
-                .cloned()
-                .collect(),
-        };
+        let annotators = self.review.compared_annotators();
         let n = self
             .project
             .accept_agreed(&self.annotator, doc, &annotators)?;

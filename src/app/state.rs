@@ -71,6 +71,19 @@ pub struct ReviewState {
 }
 
 impl ReviewState {
+    /// Whom review actions compare: the compared pair, or everyone but the gold layer.
+    pub fn compared_annotators(&self) -> Vec<String> {
+        match &self.compare {
+            Some((a, b)) => vec![a.clone(), b.clone()],
+            None => self
+                .annotators
+                .iter()
+                .filter(|a| a.as_str() != crate::store::GOLD)
+                .cloned()
+                .collect(),
+        }
+    }
+
     /// Whether a layer is drawn.
     pub fn shows(&self, annotator: &str) -> bool {
         match &self.compare {

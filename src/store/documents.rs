@@ -6,7 +6,7 @@ use rusqlite::{OptionalExtension, Transaction, params};
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
-use super::{Project, Result, StoreError, annotator_id_in};
+use super::{Project, Result, StoreError, annotator_id_in, known_labels};
 use crate::model::{CharRange, DocStatus, Origin, SpanError, Timestamp, char_len};
 
 /// A document to add, with the spans that came with it.
@@ -388,16 +388,6 @@ fn insert_one(
         added,
         spans_added,
     })
-}
-
-fn known_labels(label_ids: &HashMap<String, i64>) -> String {
-    let mut names: Vec<_> = label_ids.iter().collect();
-    names.sort_by_key(|(_, id)| **id);
-    names
-        .into_iter()
-        .map(|(n, _)| n.as_str())
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 fn read_info(row: &rusqlite::Row<'_>) -> rusqlite::Result<DocumentInfo> {

@@ -275,19 +275,20 @@ impl Project {
             .copied()
             .ok_or_else(|| SpanError::UnknownLabel {
                 label: name.to_owned(),
-                known: self.known_labels(),
+                known: known_labels(&self.label_ids),
             })
     }
+}
 
-    fn known_labels(&self) -> String {
-        let mut names: Vec<_> = self.label_ids.iter().collect();
-        names.sort_by_key(|(_, id)| **id);
-        names
-            .into_iter()
-            .map(|(n, _)| n.as_str())
-            .collect::<Vec<_>>()
-            .join(", ")
-    }
+/// The project's label names in scheme order, for error messages.
+fn known_labels(label_ids: &HashMap<String, i64>) -> String {
+    let mut names: Vec<_> = label_ids.iter().collect();
+    names.sort_by_key(|(_, id)| **id);
+    names
+        .into_iter()
+        .map(|(n, _)| n.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The annotator's id, inserting the annotator if new (inside the caller's transaction).

@@ -131,30 +131,16 @@ impl Project {
                     id
                 }
             };
-            let after = VerdictRecord {
-                span_id,
-                reviewer: reviewer.to_owned(),
+            let judged = Judgement {
+                span: &span,
+                reviewer,
                 verdict: Verdict::Accepted,
-                comment: comment.to_owned(),
+                comment,
                 gold_span_id: Some(gold),
-                at: Timestamp::now(),
-            };
-            write_verdict(tx, ids.annotators, span_id, reviewer, Some(&after))?;
-            changes.push(Change::SetVerdict {
-                document_id: span.document_id,
-                span_id,
-                reviewer: reviewer.to_owned(),
                 before: before.clone(),
-                after: Some(after),
-            });
-            if review_before == ReviewStatus::Unreviewed {
-                write_review_status(tx, span.document_id, ReviewStatus::InReview)?;
-                changes.push(Change::SetReviewStatus {
-                    document_id: span.document_id,
-                    before: review_before,
-                    after: ReviewStatus::InReview,
-                });
-            }
+                review_before,
+            };
+            changes.extend(judged.write(tx, ids.annotators)?);
             Ok((gold, Change::Batch { changes }))
         })?;
         self.span(gold_id)
@@ -176,30 +162,16 @@ impl Project {
                 remove_span(tx, gold.id)?;
                 changes.push(Change::DeleteSpan { span: gold.clone() });
             }
-            let after = VerdictRecord {
-                span_id,
-                reviewer: reviewer.to_owned(),
+            let judged = Judgement {
+                span: &span,
+                reviewer,
                 verdict: Verdict::Rejected,
-                comment: comment.to_owned(),
+                comment,
                 gold_span_id: None,
-                at: Timestamp::now(),
-            };
-            write_verdict(tx, ids.annotators, span_id, reviewer, Some(&after))?;
-            changes.push(Change::SetVerdict {
-                document_id: span.document_id,
-                span_id,
-                reviewer: reviewer.to_owned(),
                 before: before.clone(),
-                after: Some(after),
-            });
-            if review_before == ReviewStatus::Unreviewed {
-                write_review_status(tx, span.document_id, ReviewStatus::InReview)?;
-                changes.push(Change::SetReviewStatus {
-                    document_id: span.document_id,
-                    before: review_before,
-                    after: ReviewStatus::InReview,
-                });
-            }
+                review_before,
+            };
+            changes.extend(judged.write(tx, ids.annotators)?);
             Ok(((), Change::Batch { changes }))
         })
     }
@@ -337,6 +309,55 @@ impl Project {
             |r| r.get(0),
         )?;
         Ok(n as usize)
+    }
+}
+
+/// A verdict about to be written, with what it replaces.
+struct Judgement<'a> {
+    span: &'a Span,
+    reviewer: &'a str,
+    verdict: Verdict,
+    comment: &'a str,
+    gold_span_id: Option<i64>,
+    before: Option<VerdictRecord>,
+    review_before: ReviewStatus,
+}
+
+impl Judgement<'_> {
+    /// Writes the verdict (and moves an unreviewed document into review); returns the
+    /// changes made, for the log.
+    fn write(
+        self,
+        tx: &rusqlite::Connection,
+        annotator_ids: &mut std::collections::HashMap<String, i64>,
+    ) -> Result<Vec<Change>> {
+        let span_id = self.span.id;
+        let document_id = self.span.document_id;
+        let after = VerdictRecord {
+            span_id,
+            reviewer: self.reviewer.to_owned(),
+            verdict: self.verdict,
+            comment: self.comment.to_owned(),
+            gold_span_id: self.gold_span_id,
+            at: Timestamp::now(),
+        };
+        write_verdict(tx, annotator_ids, span_id, self.reviewer, Some(&after))?;
+        let mut changes = vec![Change::SetVerdict {
+            document_id,
+            span_id,
+            reviewer: self.reviewer.to_owned(),
+            before: self.before,
+            after: Some(after),
+        }];
+        if self.review_before == ReviewStatus::Unreviewed {
+            write_review_status(tx, document_id, ReviewStatus::InReview)?;
+            changes.push(Change::SetReviewStatus {
+                document_id,
+                before: self.review_before,
+                after: ReviewStatus::InReview,
+            });
+        }
+        Ok(changes)
     }
 }
 
