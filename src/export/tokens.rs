@@ -1,0 +1,248 @@
+//! Tokens and sentences for the token-based formats (CoNLL, WebAnno TSV).
+//!
+//! Tokens are the word-boundary segments of Unicode Standard Annex #29
+//! (`unicode-segmentation`'s word bounds) with whitespace dropped: a word, a number such as
+//! `70,000` or `۱۱۶۵۳۸۱`, each punctuation mark and each emoji is one token, and combining
+//! marks stay with their letter. A token is also cut wherever an exported span starts or ends
+//! inside it, so every span covers whole tokens. Sentences are UAX #29 sentences (which also
+//! end at every line break), except that a sentence never ends inside an exported span.
+
+use unicode_segmentation::UnicodeSegmentation;
+
+use crate::model::CharRange;
+
+/// One token, with its offsets in code points and in UTF-16 code units.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Token {
+    /// Code points, end-exclusive.
+    pub chars: CharRange,
+    /// UTF-16 code units, end-exclusive.
+    pub utf16_start: usize,
+    pub utf16_end: usize,
+    /// Bytes, for slicing the text.
+    pub bytes: std::ops::Range<usize>,
+}
+
+/// A document cut into tokens and sentences.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Tokenized {
+    pub tokens: Vec<Token>,
+    /// Index of the first token of each sentence (the first is 0 when there are tokens).
+    pub sentence_starts: Vec<usize>,
+    /// Code-point offsets at which a word was cut because a span edge fell inside it.
+    pub cut_inside_words: Vec<usize>,
+}
+
+impl Tokenized {
+    /// The token index range of sentence `i`.
+    pub fn sentence(&self, i: usize) -> std::ops::Range<usize> {
+        let start = self.sentence_starts.get(i).copied().unwrap_or(0);
+        let end = self
+            .sentence_starts
+            .get(i + 1)
+            .copied()
+            .unwrap_or(self.tokens.len());
+        start..end
+    }
+
+    /// Whether a span edge at this code-point offset cut a word.
+    pub fn cuts_word_at(&self, offset: usize) -> bool {
+        self.cut_inside_words.binary_search(&offset).is_ok()
+    }
+
+    /// The tokens a code-point range covers: whole tokens inside it (by the cuts, a span's
+    /// tokens are always whole), as an index range; empty if it covers only whitespace.
+    pub fn covered(&self, range: CharRange) -> std::ops::Range<usize> {
+        let first = self.tokens.partition_point(|t| t.chars.start < range.start);
+        let end = self.tokens.partition_point(|t| t.chars.end <= range.end);
+        if end <= first {
+            first..first
+        } else {
+            first..end
+        }
+    }
+}
+
+/// Tokenizes `text`, cutting tokens at every span edge, and groups the tokens into sentences
+/// that never end inside one of `spans`.
+pub(crate) fn tokenize(text: &str, spans: &[CharRange]) -> Tokenized {
+    let mut cuts: Vec<usize> = spans.iter().flat_map(|r| [r.start, r.end]).collect();
+    cuts.sort_unstable();
+    cuts.dedup();
+    let mut tokens = Vec::new();
+    let mut cut_inside_words = Vec::new();
+    let mut next_cut = 0;
+    // Running positions in code points and UTF-16 units of the byte being looked at.
+    let mut char_pos = 0;
+    let mut utf16_pos = 0;
+    for (seg_byte, segment) in text.split_word_bound_indices() {
+        // The token being built inside this segment: start in chars, UTF-16 and bytes.
+        let mut open: Option<(usize, usize, usize)> = None;
+        for (offset, c) in segment.char_indices() {
+            let byte = seg_byte + offset;
+            while next_cut < cuts.len() && cuts[next_cut] < char_pos {
+                next_cut += 1;
+            }
+            let cut_here = cuts.get(next_cut) == Some(&char_pos);
+            if c.is_whitespace() {
+                if let Some((cs, us, bs)) = open.take() {
+                    tokens.push(make(cs, char_pos, us, utf16_pos, bs, byte));
+                }
+            } else {
+                if cut_here && let Some((cs, us, bs)) = open.take() {
+                    tokens.push(make(cs, char_pos, us, utf16_pos, bs, byte));
+                    cut_inside_words.push(char_pos);
+                }
+                if open.is_none() {
+                    open = Some((char_pos, utf16_pos, byte));
+                }
+            }
+            char_pos += 1;
+            utf16_pos += c.len_utf16();
+        }
+        if let Some((cs, us, bs)) = open.take() {
+            tokens.push(make(
+                cs,
+                char_pos,
+                us,
+                utf16_pos,
+                bs,
+                seg_byte + segment.len(),
+            ));
+        }
+    }
+    let sentence_starts = sentence_starts(text, &tokens, spans);
+    Tokenized {
+        tokens,
+        sentence_starts,
+        cut_inside_words,
+    }
+}
+
+fn make(cs: usize, ce: usize, us: usize, ue: usize, bs: usize, be: usize) -> Token {
+    Token {
+        chars: CharRange::new(cs, ce),
+        utf16_start: us,
+        utf16_end: ue,
+        bytes: bs..be,
+    }
+}
+
+/// The first token of each sentence, with breaks inside spans removed.
+fn sentence_starts(text: &str, tokens: &[Token], spans: &[CharRange]) -> Vec<usize> {
+    if tokens.is_empty() {
+        return Vec::new();
+    }
+    // Sentence starts in code points, in order.
+    let mut bounds = Vec::new();
+    let mut char_pos = 0;
+    let mut last_byte = 0;
+    for (byte, _) in text.split_sentence_bound_indices() {
+        char_pos += text[last_byte..byte].chars().count();
+        last_byte = byte;
+        bounds.push(char_pos);
+    }
+    // For each token, the furthest end of the spans starting at or before it.
+    let mut sorted: Vec<CharRange> = spans.to_vec();
+    sorted.sort_unstable();
+    let mut starts = vec![0];
+    let mut next_bound = 0;
+    let mut next_span = 0;
+    let mut reach = 0;
+    for i in 1..tokens.len() {
+        let prev = tokens[i - 1].chars;
+        let this = tokens[i].chars;
+        while next_span < sorted.len() && sorted[next_span].start <= prev.start {
+            reach = reach.max(sorted[next_span].end);
+            next_span += 1;
+        }
+        while next_bound < bounds.len() && bounds[next_bound] <= prev.start {
+            next_bound += 1;
+        }
+        let breaks = bounds.get(next_bound).is_some_and(|&b| b <= this.start);
+        let inside_span = reach >= this.end;
+        if breaks && !inside_span {
+            starts.push(i);
+        }
+    }
+    starts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(text: &str, spans: &[CharRange]) -> Vec<Vec<String>> {
+        let t = tokenize(text, spans);
+        (0..t.sentence_starts.len())
+            .map(|s| {
+                t.sentence(s)
+                    .map(|i| text[t.tokens[i].bytes.clone()].to_owned())
+                    .collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn words_numbers_punctuation_and_emoji_are_tokens() {
+        let text = "He said: “about 70,000 troops” 😀 cafe\u{301} ۱۱۶۵۳۸۱.\u{a0}End";
+        assert_eq!(
+            words(text, &[]),
+            [
+                vec![
+                    "He",
+                    "said",
+                    ":",
+                    "“",
+                    "about",
+                    "70,000",
+                    "troops",
+                    "”",
+                    "😀",
+                    "cafe\u{301}",
+                    "۱۱۶۵۳۸۱",
+                    "."
+                ],
+                vec!["End"]
+            ]
+        );
+    }
+
+    #[test]
+    fn utf16_offsets_count_astral_characters_twice() {
+        let text = "😀 ab";
+        let t = tokenize(text, &[]);
+        assert_eq!(t.tokens[1].chars, CharRange::new(2, 4));
+        assert_eq!((t.tokens[1].utf16_start, t.tokens[1].utf16_end), (3, 5));
+    }
+
+    #[test]
+    fn span_edges_inside_words_cut_them() {
+        let text = "Peskov's plan";
+        let t = tokenize(text, &[CharRange::new(0, 6)]);
+        let toks: Vec<&str> = t.tokens.iter().map(|k| &text[k.bytes.clone()]).collect();
+        assert_eq!(toks, ["Peskov", "'s", "plan"]);
+        assert!(t.cuts_word_at(6));
+        assert!(!t.cuts_word_at(0));
+        assert_eq!(t.covered(CharRange::new(0, 6)), 0..1);
+        assert_eq!(t.covered(CharRange::new(8, 9)), 2..2);
+    }
+
+    #[test]
+    fn sentences_end_at_stops_and_lines_but_not_inside_spans() {
+        let text = "One two. Three four.\nFive";
+        assert_eq!(
+            words(text, &[]),
+            [
+                vec!["One", "two", "."],
+                vec!["Three", "four", "."],
+                vec!["Five"]
+            ]
+        );
+        // A span from "two" to "Three" keeps the first two sentences together.
+        assert_eq!(
+            words(text, &[CharRange::new(4, 14)]),
+            [vec!["One", "two", ".", "Three", "four", "."], vec!["Five"]]
+        );
+    }
+}
