@@ -301,10 +301,10 @@ pub fn write_folder_atomically<T>(
     if out.exists() {
         let empty_dir = out.is_dir() && std::fs::read_dir(out)?.next().is_none();
         if !empty_dir {
-            return Err(ExportError::Invalid(format!(
-                "{}: already exists and is not an empty folder; choose a new folder or remove it",
-                out.display()
-            )));
+            return Err(ExportError::Invalid(
+                "already exists and is not an empty folder; choose a new folder or remove it"
+                    .into(),
+            ));
         }
     }
     let parent = match out.parent() {
