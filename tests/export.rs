@@ -234,8 +234,11 @@ fn labelstudio_tasks_have_one_annotation_per_annotator() {
     );
 }
 
-/// A parsed brat `.ann` text-bound line: label, fragments, text.
-fn brat_textbounds(ann: &str) -> Vec<(String, Vec<(usize, usize)>, String, String)> {
+/// A parsed brat text-bound annotation: label, fragments, text, annotator.
+type TextBound = (String, Vec<(usize, usize)>, String, String);
+
+/// The text-bound annotations of a brat `.ann` file, with their `Annotator` attributes.
+fn brat_textbounds(ann: &str) -> Vec<TextBound> {
     let mut attributes = BTreeMap::new();
     for line in ann.lines().filter(|l| l.starts_with('A')) {
         let fields: Vec<&str> = line.split('\t').collect();
