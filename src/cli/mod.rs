@@ -258,11 +258,18 @@ pub fn export(args: &ExportArgs) -> anyhow::Result<ExitCode> {
         })
         .with_context(|| args.out.display().to_string())?;
     } else if to_stdout {
-        let (_, part_filter) = &parts[0];
+        let Some((_, part_filter)) = parts.first() else {
+            bail!("nothing to export");
+        };
         let summary = write_output(&args.out, |out| {
             Ok(format.write_file(&project, part_filter, out)?)
         })?;
         written.push(("standard output".into(), summary));
+        if format == ExportFormat::LabelStudio {
+            eprintln!(
+                "stet: note: the Label Studio labeling config is only written beside a file; give --out FILE.json to get it"
+            );
+        }
     } else {
         // Every part goes to a temporary file first; all are renamed into place at the end.
         let mut pending = Vec::new();

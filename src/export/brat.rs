@@ -17,14 +17,16 @@
 //! Label and annotator names are written in brat's storage form (`[A-Za-z0-9_-]`, other
 //! characters `_`); `visual.conf` shows each label under its real name.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
+use std::fmt::Write as _;
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::Path;
 
 use super::names::FileNames;
 use super::{ExportError, ExportFilter, ExportSummary, for_each_document};
-use crate::model::CharRange;
+use crate::model::{CharIndex, CharRange};
 use crate::store::Project;
 
 /// Writes the documents that pass `filter` into `dir` (which must exist) as brat standoff.
@@ -87,61 +89,53 @@ pub fn write_brat(
     let mut summary = ExportSummary::default();
     let mut names = FileNames::default();
     let mut ann = String::new();
+    let mut frags = Vec::new();
     for_each_document(project, filter, |doc| {
         let stem = names.stem(&doc.info.title, &doc.info.uid);
-        let text: String = doc
-            .text
-            .chars()
-            .map(|c| if c == '\r' { ' ' } else { c })
-            .collect();
-        // Code-point offset → byte offset, for slicing fragments.
-        let bytes: Vec<usize> = text
-            .char_indices()
-            .map(|(b, _)| b)
-            .chain(std::iter::once(text.len()))
-            .collect();
+        let text: Cow<'_, str> = if doc.text.contains('\r') {
+            Cow::Owned(doc.text.replace('\r', " "))
+        } else {
+            Cow::Borrowed(&doc.text)
+        };
+        let index = CharIndex::new(&text);
         ann.clear();
-        let (mut t, mut a, mut n) = (0, 0, 0);
+        let (mut t, mut n) = (0, 0);
         for span in &doc.spans {
-            let fragments = fragments(&text, &bytes, span.range);
-            if fragments.is_empty() {
+            let covered = index.slice(&text, span.range);
+            fragments(covered, span.range, &mut frags);
+            if frags.is_empty() {
                 summary.left_out += 1;
                 continue;
             }
             t += 1;
-            let offsets: Vec<String> = fragments
-                .iter()
-                .map(|r| format!("{} {}", r.start, r.end))
-                .collect();
-            let texts: Vec<&str> = fragments
-                .iter()
-                .map(|r| byte_slice(&text, &bytes, *r))
-                .collect();
-            ann.push_str(&format!(
-                "T{t}\t{} {}\t{}\n",
-                labels.get(&span.label),
-                offsets.join(";"),
-                texts.join(" ")
-            ));
-            a += 1;
-            ann.push_str(&format!(
-                "A{a}\tAnnotator T{t} {}\n",
+            let _ = write!(ann, "T{t}\t{} ", labels.get(&span.label));
+            for (k, r) in frags.iter().enumerate() {
+                let sep = if k > 0 { ";" } else { "" };
+                let _ = write!(ann, "{sep}{} {}", r.start, r.end);
+            }
+            ann.push('\t');
+            for (k, r) in frags.iter().enumerate() {
+                if k > 0 {
+                    ann.push(' ');
+                }
+                ann.push_str(char_slice(covered, span.range.start, *r));
+            }
+            let _ = writeln!(
+                ann,
+                "\nA{t}\tAnnotator T{t} {}",
                 annotator_names.get(&span.annotator)
-            ));
+            );
             if !span.note.is_empty() {
                 n += 1;
-                let note: String = span
-                    .note
-                    .chars()
-                    .map(|c| {
-                        if matches!(c, '\n' | '\r' | '\t') {
-                            ' '
-                        } else {
-                            c
-                        }
-                    })
-                    .collect();
-                ann.push_str(&format!("#{n}\tAnnotatorNotes T{t}\t{note}\n"));
+                let _ = write!(ann, "#{n}\tAnnotatorNotes T{t}\t");
+                ann.extend(span.note.chars().map(|c| {
+                    if matches!(c, '\n' | '\r' | '\t') {
+                        ' '
+                    } else {
+                        c
+                    }
+                }));
+                ann.push('\n');
             }
             summary.spans += 1;
         }
@@ -153,12 +147,11 @@ pub fn write_brat(
     Ok(summary)
 }
 
-/// The parts of `range` between line feeds and tabs (non-empty ones only), as brat stores a
-/// span that crosses lines.
-fn fragments(text: &str, bytes: &[usize], range: CharRange) -> Vec<CharRange> {
-    let mut out = Vec::new();
+/// The parts of `range` (whose text is `covered`) between line feeds and tabs, non-empty
+/// ones only, as brat stores a span that crosses lines; written into `out`.
+fn fragments(covered: &str, range: CharRange, out: &mut Vec<CharRange>) {
+    out.clear();
     let mut start = range.start;
-    let covered = byte_slice(text, bytes, range);
     for (i, c) in covered.chars().enumerate() {
         if c == '\n' || c == '\t' {
             let at = range.start + i;
@@ -171,13 +164,22 @@ fn fragments(text: &str, bytes: &[usize], range: CharRange) -> Vec<CharRange> {
     if range.end > start {
         out.push(CharRange::new(start, range.end));
     }
-    out
 }
 
-fn byte_slice<'t>(text: &'t str, bytes: &[usize], range: CharRange) -> &'t str {
-    let start = bytes.get(range.start).copied().unwrap_or(text.len());
-    let end = bytes.get(range.end).copied().unwrap_or(text.len());
-    text.get(start..end.max(start)).unwrap_or("")
+/// The text of `part` inside `covered`, which starts at code point `base`.
+fn char_slice(covered: &str, base: usize, part: CharRange) -> &str {
+    let mut bytes = covered
+        .char_indices()
+        .map(|(b, _)| b)
+        .chain(std::iter::once(covered.len()));
+    let skip = part.start.saturating_sub(base);
+    let start = bytes.nth(skip).unwrap_or(covered.len());
+    let end = if part.len() == 0 {
+        start
+    } else {
+        bytes.nth(part.len() - 1).unwrap_or(covered.len())
+    };
+    covered.get(start..end).unwrap_or("")
 }
 
 /// A label for visual.conf's `[labels]` line, where `|` separates names.
@@ -252,15 +254,15 @@ mod tests {
     use super::*;
 
     fn frags(text: &str, start: usize, end: usize) -> Vec<(usize, usize)> {
-        let bytes: Vec<usize> = text
-            .char_indices()
-            .map(|(b, _)| b)
-            .chain(std::iter::once(text.len()))
-            .collect();
-        fragments(text, &bytes, CharRange::new(start, end))
-            .into_iter()
-            .map(|r| (r.start, r.end))
-            .collect()
+        let range = CharRange::new(start, end);
+        let covered: String = text.chars().skip(start).take(range.len()).collect();
+        let mut out = Vec::new();
+        fragments(&covered, range, &mut out);
+        for r in &out {
+            let expected: String = text.chars().skip(r.start).take(r.len()).collect();
+            assert_eq!(char_slice(&covered, start, *r), expected);
+        }
+        out.into_iter().map(|r| (r.start, r.end)).collect()
     }
 
     #[test]

@@ -24,7 +24,8 @@
 //! feed is added when the text has none. A document with no token at all cannot be written
 //! in this format and is skipped. The format has no place for annotators or notes.
 
-use std::io::{BufWriter, Write};
+use std::fmt::Write as _;
+use std::io::Write as _;
 use std::path::Path;
 
 use super::names::FileNames;
@@ -53,10 +54,9 @@ pub fn write_webanno(
             summary.left_out += ranges.len();
             return Ok(());
         }
-        // Each span's token range; the tokens each token is covered by (span indices).
-        let mut covering: Vec<Vec<usize>> = vec![Vec::new(); tok.tokens.len()];
+        // Each span's token range (empty when it covers only whitespace).
         let mut covered = Vec::with_capacity(ranges.len());
-        for (i, range) in ranges.iter().enumerate() {
+        for range in &ranges {
             let tokens = tok.covered(*range);
             if tokens.is_empty() {
                 summary.left_out += 1;
@@ -65,22 +65,23 @@ pub fn write_webanno(
                     summary.split_words += 1;
                 }
                 summary.spans += 1;
-                for t in tokens.clone() {
-                    covering[t].push(i);
-                }
             }
             covered.push(tokens);
         }
-        // Disambiguation ids, numbered in order of first appearance, for spans over several
-        // tokens or sharing a token with another span.
-        let mut ids: Vec<Option<usize>> = vec![None; ranges.len()];
-        let mut next_id = 1;
-        for spans_here in &covering {
-            for &i in spans_here {
-                let needs = covered[i].len() > 1 || spans_here.len() > 1;
-                if needs && ids[i].is_none() {
-                    ids[i] = Some(next_id);
-                    next_id += 1;
+        // Spans by first token; export order already sorts them so within a token.
+        let mut order: Vec<usize> = (0..ranges.len())
+            .filter(|&i| !covered[i].is_empty())
+            .collect();
+        order.sort_by_key(|&i| (covered[i].start, i));
+        // A span needs a disambiguation id if it covers several tokens or shares a token.
+        let mut needs_id: Vec<bool> = covered.iter().map(|r| r.len() > 1).collect();
+        let mut active = Vec::new();
+        let mut next = 0;
+        for t in 0..tok.tokens.len() {
+            advance(&mut active, &mut next, &order, &covered, t);
+            if active.len() > 1 {
+                for &i in &active {
+                    needs_id[i] = true;
                 }
             }
         }
@@ -91,9 +92,16 @@ pub fn write_webanno(
         buf.push_str(LAYER);
         buf.push_str("\n\n");
         let text = doc.text.as_str();
+        // Ids are numbered in order of first appearance.
+        let mut ids: Vec<usize> = vec![0; ranges.len()];
+        let mut next_id = 1;
+        active.clear();
+        next = 0;
         for s in 0..tok.sentence_starts.len() {
             let sentence = tok.sentence(s);
-            let first = &tok.tokens[sentence.start];
+            let Some(first) = tok.tokens.get(sentence.start) else {
+                continue;
+            };
             let next_start = tok
                 .tokens
                 .get(sentence.end)
@@ -111,40 +119,80 @@ pub fn write_webanno(
             }
             for (n, t) in sentence.clone().enumerate() {
                 let token = &tok.tokens[t];
-                buf.push_str(&format!(
-                    "{}-{}\t{}-{}\t{}\t",
+                let _ = write!(
+                    buf,
+                    "{}-{}\t{}-{}\t",
                     s + 1,
                     n + 1,
                     token.utf16_start,
-                    token.utf16_end,
-                    &text[token.bytes.clone()]
-                ));
-                let here = &covering[t];
-                if here.is_empty() {
+                    token.utf16_end
+                );
+                buf.push_str(&text[token.bytes.clone()]);
+                buf.push('\t');
+                advance(&mut active, &mut next, &order, &covered, t);
+                if active.is_empty() {
                     buf.push_str("_\t_\t\n");
                     continue;
                 }
-                let suffix = |i: usize| ids[i].map(|id| format!("[{id}]")).unwrap_or_default();
-                let identifiers: Vec<String> =
-                    here.iter().map(|&i| format!("*{}", suffix(i))).collect();
-                let values: Vec<String> = here
-                    .iter()
-                    .map(|&i| format!("{}{}", labels[i], suffix(i)))
-                    .collect();
-                buf.push_str(&identifiers.join("|"));
+                for &i in &active {
+                    if needs_id[i] && ids[i] == 0 {
+                        ids[i] = next_id;
+                        next_id += 1;
+                    }
+                }
+                for (k, &i) in active.iter().enumerate() {
+                    if k > 0 {
+                        buf.push('|');
+                    }
+                    buf.push('*');
+                    push_id(&mut buf, ids[i]);
+                }
                 buf.push('\t');
-                buf.push_str(&values.join("|"));
+                for (k, &i) in active.iter().enumerate() {
+                    if k > 0 {
+                        buf.push('|');
+                    }
+                    buf.push_str(&labels[i]);
+                    push_id(&mut buf, ids[i]);
+                }
                 buf.push_str("\t\n");
             }
         }
         let stem = names.stem(&doc.info.title, &doc.info.uid);
-        let mut out = BufWriter::new(std::fs::File::create(dir.join(format!("{stem}.tsv")))?);
+        let mut out = std::fs::File::create(dir.join(format!("{stem}.tsv")))?;
         out.write_all(buf.as_bytes())?;
-        out.flush()?;
         summary.documents += 1;
         Ok(())
     })?;
     Ok(summary)
+}
+
+/// Moves the sweep to token `t`: drops spans that ended before it and adds those starting at
+/// it (`order` is the spans sorted by first token), keeping export order.
+fn advance(
+    active: &mut Vec<usize>,
+    next: &mut usize,
+    order: &[usize],
+    covered: &[std::ops::Range<usize>],
+    t: usize,
+) {
+    active.retain(|&i| covered[i].end > t);
+    while let Some(&i) = order.get(*next) {
+        if covered[i].start > t {
+            break;
+        }
+        if covered[i].end > t {
+            active.push(i);
+        }
+        *next += 1;
+    }
+}
+
+/// Appends a disambiguation id (`[3]`), or nothing for 0.
+fn push_id(buf: &mut String, id: usize) {
+    if id > 0 {
+        let _ = write!(buf, "[{id}]");
+    }
 }
 
 /// Escapes a feature value as WebAnno TSV 3.3 requires.
