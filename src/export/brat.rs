@@ -25,7 +25,7 @@ use std::io::{BufWriter, Write};
 use std::path::Path;
 
 use super::names::FileNames;
-use super::{ExportError, ExportFilter, ExportSummary, for_each_document};
+use super::{ExportError, ExportFilter, ExportSummary, for_each_document, with_file_sink};
 use crate::model::{CharIndex, CharRange};
 use crate::store::Project;
 
@@ -90,59 +90,61 @@ pub fn write_brat(
     let mut names = FileNames::default();
     let mut ann = String::new();
     let mut frags = Vec::new();
-    for_each_document(project, filter, |doc| {
-        let stem = names.stem(&doc.info.title, &doc.info.uid);
-        let text: Cow<'_, str> = if doc.text.contains('\r') {
-            Cow::Owned(doc.text.replace('\r', " "))
-        } else {
-            Cow::Borrowed(&doc.text)
-        };
-        let index = CharIndex::new(&text);
-        ann.clear();
-        let (mut t, mut n) = (0, 0);
-        for span in &doc.spans {
-            let covered = index.slice(&text, span.range);
-            fragments(covered, span.range, &mut frags);
-            if frags.is_empty() {
-                summary.left_out += 1;
-                continue;
-            }
-            t += 1;
-            let _ = write!(ann, "T{t}\t{} ", labels.get(&span.label));
-            for (k, r) in frags.iter().enumerate() {
-                let sep = if k > 0 { ";" } else { "" };
-                let _ = write!(ann, "{sep}{} {}", r.start, r.end);
-            }
-            ann.push('\t');
-            for (k, r) in frags.iter().enumerate() {
-                if k > 0 {
-                    ann.push(' ');
+    with_file_sink(|sink| {
+        for_each_document(project, filter, |doc| {
+            let stem = names.stem(&doc.info.title, &doc.info.uid);
+            let text: Cow<'_, str> = if doc.text.contains('\r') {
+                Cow::Owned(doc.text.replace('\r', " "))
+            } else {
+                Cow::Borrowed(&doc.text)
+            };
+            let index = CharIndex::new(&text);
+            ann.clear();
+            let (mut t, mut n) = (0, 0);
+            for span in &doc.spans {
+                let covered = index.slice(&text, span.range);
+                fragments(covered, span.range, &mut frags);
+                if frags.is_empty() {
+                    summary.left_out += 1;
+                    continue;
                 }
-                ann.push_str(char_slice(covered, span.range.start, *r));
-            }
-            let _ = writeln!(
-                ann,
-                "\nA{t}\tAnnotator T{t} {}",
-                annotator_names.get(&span.annotator)
-            );
-            if !span.note.is_empty() {
-                n += 1;
-                let _ = write!(ann, "#{n}\tAnnotatorNotes T{t}\t");
-                ann.extend(span.note.chars().map(|c| {
-                    if matches!(c, '\n' | '\r' | '\t') {
-                        ' '
-                    } else {
-                        c
+                t += 1;
+                let _ = write!(ann, "T{t}\t{} ", labels.get(&span.label));
+                for (k, r) in frags.iter().enumerate() {
+                    let sep = if k > 0 { ";" } else { "" };
+                    let _ = write!(ann, "{sep}{} {}", r.start, r.end);
+                }
+                ann.push('\t');
+                for (k, r) in frags.iter().enumerate() {
+                    if k > 0 {
+                        ann.push(' ');
                     }
-                }));
-                ann.push('\n');
+                    ann.push_str(char_slice(covered, span.range.start, *r));
+                }
+                let _ = writeln!(
+                    ann,
+                    "\nA{t}\tAnnotator T{t} {}",
+                    annotator_names.get(&span.annotator)
+                );
+                if !span.note.is_empty() {
+                    n += 1;
+                    let _ = write!(ann, "#{n}\tAnnotatorNotes T{t}\t");
+                    ann.extend(span.note.chars().map(|c| {
+                        if matches!(c, '\n' | '\r' | '\t') {
+                            ' '
+                        } else {
+                            c
+                        }
+                    }));
+                    ann.push('\n');
+                }
+                summary.spans += 1;
             }
-            summary.spans += 1;
-        }
-        std::fs::write(dir.join(format!("{stem}.txt")), text.as_bytes())?;
-        std::fs::write(dir.join(format!("{stem}.ann")), ann.as_bytes())?;
-        summary.documents += 1;
-        Ok(())
+            sink.write(dir.join(format!("{stem}.txt")), text.as_bytes().to_vec())?;
+            sink.write(dir.join(format!("{stem}.ann")), ann.as_bytes().to_vec())?;
+            summary.documents += 1;
+            Ok(())
+        })
     })?;
     Ok(summary)
 }

@@ -326,3 +326,47 @@ pub fn write_folder_atomically<T>(
     }
     Ok(result)
 }
+
+/// Hands finished files to a background thread that writes them, so that the disk's latency
+/// overlaps with building the next file (folder formats write one or two files per document).
+pub(crate) struct FileSink {
+    tx: std::sync::mpsc::SyncSender<(std::path::PathBuf, Vec<u8>)>,
+}
+
+impl FileSink {
+    /// Queues `bytes` to be written to `path`.
+    pub(crate) fn write(
+        &self,
+        path: std::path::PathBuf,
+        bytes: Vec<u8>,
+    ) -> Result<(), ExportError> {
+        self.tx
+            .send((path, bytes))
+            .map_err(|_| ExportError::Io(std::io::Error::other("the file writer stopped")))
+    }
+}
+
+/// Runs `produce` with a [`FileSink`] whose files are written on another thread; returns once
+/// every file is on disk, with the writer's error first if it had one.
+pub(crate) fn with_file_sink<T>(
+    produce: impl FnOnce(&FileSink) -> Result<T, ExportError>,
+) -> Result<T, ExportError> {
+    std::thread::scope(|scope| {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<(std::path::PathBuf, Vec<u8>)>(64);
+        let writer = scope.spawn(move || -> std::io::Result<()> {
+            for (path, bytes) in rx {
+                std::fs::write(&path, &bytes)?;
+            }
+            Ok(())
+        });
+        let sink = FileSink { tx };
+        let produced = produce(&sink);
+        drop(sink);
+        let written = match writer.join() {
+            Ok(result) => result.map_err(ExportError::from),
+            Err(_) => Err(ExportError::Invalid("the file writer failed".into())),
+        };
+        written?;
+        produced
+    })
+}

@@ -4,8 +4,9 @@
 //! (`unicode-segmentation`'s word bounds) with whitespace dropped: a word, a number such as
 //! `70,000` or `۱۱۶۵۳۸۱`, each punctuation mark and each emoji is one token, and combining
 //! marks stay with their letter. A token is also cut wherever an exported span starts or ends
-//! inside it, so every span covers whole tokens. Sentences are UAX #29 sentences (which also
-//! end at every line break), except that a sentence never ends inside an exported span.
+//! inside it, so every span covers whole tokens. A sentence ends at every line break and
+//! after sentence-final punctuation followed by whitespace and a token that does not begin
+//! with a lowercase letter (see [`sentence_starts`]); never inside an exported span.
 
 use unicode_segmentation::UnicodeSegmentation;
 
@@ -128,41 +129,89 @@ fn make(cs: usize, ce: usize, us: usize, ue: usize, bs: usize, be: usize) -> Tok
     }
 }
 
-/// The first token of each sentence, with breaks inside spans removed.
+/// Characters that end a sentence when they make up a token (with its repeats, `?!`, `...`).
+fn is_terminator(c: char) -> bool {
+    matches!(
+        c,
+        '.' | '!'
+            | '?'
+            | '…'
+            | '‼'
+            | '⁇'
+            | '⁈'
+            | '⁉'
+            | '؟'
+            | '۔'
+            | '।'
+            | '॥'
+            | '。'
+            | '！'
+            | '？'
+            | '｡'
+    )
+}
+
+/// Characters that may follow a terminator inside the same sentence: closing quotes and
+/// brackets.
+fn is_closer(c: char) -> bool {
+    matches!(
+        c,
+        '"' | '\'' | '”' | '’' | '»' | '›' | ')' | ']' | '}' | '」' | '』' | '）'
+    )
+}
+
+/// Line breaks end a sentence wherever they fall between tokens.
+fn is_line_break(c: char) -> bool {
+    matches!(
+        c,
+        '\n' | '\r' | '\u{b}' | '\u{c}' | '\u{85}' | '\u{2028}' | '\u{2029}'
+    )
+}
+
+/// The first token of each sentence. A sentence ends at a line break, or after a terminator
+/// token (`.`, `!`, `?`, `…`, `؟`, `۔`, `।`, `。` and the like), with any closing quotes or
+/// brackets that follow it, when whitespace comes next and the next token does not begin
+/// with a lowercase letter, as in UAX #29's rule for sentences. No sentence ends inside one
+/// of `spans`.
 fn sentence_starts(text: &str, tokens: &[Token], spans: &[CharRange]) -> Vec<usize> {
     if tokens.is_empty() {
         return Vec::new();
     }
-    // Sentence starts in code points, in order.
-    let mut bounds = Vec::new();
-    let mut char_pos = 0;
-    let mut last_byte = 0;
-    for (byte, _) in text.split_sentence_bound_indices() {
-        char_pos += text[last_byte..byte].chars().count();
-        last_byte = byte;
-        bounds.push(char_pos);
-    }
-    // For each token, the furthest end of the spans starting at or before it.
     let mut sorted: Vec<CharRange> = spans.to_vec();
     sorted.sort_unstable();
     let mut starts = vec![0];
-    let mut next_bound = 0;
     let mut next_span = 0;
+    // The furthest end of the spans starting at or before the previous token.
     let mut reach = 0;
+    // Whether the sentence so far ends in a terminator (possibly followed by closers).
+    let mut ended = false;
     for i in 1..tokens.len() {
-        let prev = tokens[i - 1].chars;
-        let this = tokens[i].chars;
-        while next_span < sorted.len() && sorted[next_span].start <= prev.start {
+        let prev = &tokens[i - 1];
+        let this = &tokens[i];
+        let prev_text = &text[prev.bytes.clone()];
+        if prev_text.chars().all(is_terminator) {
+            ended = true;
+        } else if !(ended && prev_text.chars().all(is_closer)) {
+            ended = false;
+        }
+        while next_span < sorted.len() && sorted[next_span].start <= prev.chars.start {
             reach = reach.max(sorted[next_span].end);
             next_span += 1;
         }
-        while next_bound < bounds.len() && bounds[next_bound] <= prev.start {
-            next_bound += 1;
-        }
-        let breaks = bounds.get(next_bound).is_some_and(|&b| b <= this.start);
-        let inside_span = reach >= this.end;
-        if breaks && !inside_span {
+        let gap = &text[prev.bytes.end..this.bytes.start];
+        let breaks = if gap.chars().any(is_line_break) {
+            true
+        } else {
+            ended
+                && !gap.is_empty()
+                && !text[this.bytes.clone()]
+                    .chars()
+                    .next()
+                    .is_some_and(char::is_lowercase)
+        };
+        if breaks && reach < this.chars.end {
             starts.push(i);
+            ended = false;
         }
     }
     starts
@@ -243,6 +292,21 @@ mod tests {
         assert_eq!(
             words(text, &[CharRange::new(4, 14)]),
             [vec!["One", "two", ".", "Three", "four", "."], vec!["Five"]]
+        );
+    }
+
+    #[test]
+    fn closing_quotes_stay_with_their_sentence_and_lowercase_continues_it() {
+        let text = "He said “stop.” Then e.g. this. 😀 Next? «Oui.» Fin";
+        assert_eq!(
+            words(text, &[]),
+            [
+                vec!["He", "said", "“", "stop", ".", "”"],
+                vec!["Then", "e.g", ".", "this", "."],
+                vec!["😀", "Next", "?"],
+                vec!["«", "Oui", ".", "»"],
+                vec!["Fin"]
+            ]
         );
     }
 }

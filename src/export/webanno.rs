@@ -25,12 +25,11 @@
 //! in this format and is skipped. The format has no place for annotators or notes.
 
 use std::fmt::Write as _;
-use std::io::Write as _;
 use std::path::Path;
 
 use super::names::FileNames;
 use super::tokens::tokenize;
-use super::{ExportError, ExportFilter, ExportSummary, for_each_document};
+use super::{ExportError, ExportFilter, ExportSummary, for_each_document, with_file_sink};
 use crate::model::CharRange;
 use crate::store::Project;
 
@@ -46,123 +45,124 @@ pub fn write_webanno(
     let mut summary = ExportSummary::default();
     let mut names = FileNames::default();
     let mut buf = String::new();
-    for_each_document(project, filter, |doc| {
-        let ranges: Vec<CharRange> = doc.spans.iter().map(|s| s.range).collect();
-        let tok = tokenize(&doc.text, &ranges);
-        if tok.tokens.is_empty() {
-            summary.skipped_documents += 1;
-            summary.left_out += ranges.len();
-            return Ok(());
-        }
-        // Each span's token range (empty when it covers only whitespace).
-        let mut covered = Vec::with_capacity(ranges.len());
-        for range in &ranges {
-            let tokens = tok.covered(*range);
-            if tokens.is_empty() {
-                summary.left_out += 1;
-            } else {
-                if tok.cuts_word_at(range.start) || tok.cuts_word_at(range.end) {
-                    summary.split_words += 1;
+    with_file_sink(|sink| {
+        for_each_document(project, filter, |doc| {
+            let ranges: Vec<CharRange> = doc.spans.iter().map(|s| s.range).collect();
+            let tok = tokenize(&doc.text, &ranges);
+            if tok.tokens.is_empty() {
+                summary.skipped_documents += 1;
+                summary.left_out += ranges.len();
+                return Ok(());
+            }
+            // Each span's token range (empty when it covers only whitespace).
+            let mut covered = Vec::with_capacity(ranges.len());
+            for range in &ranges {
+                let tokens = tok.covered(*range);
+                if tokens.is_empty() {
+                    summary.left_out += 1;
+                } else {
+                    if tok.cuts_word_at(range.start) || tok.cuts_word_at(range.end) {
+                        summary.split_words += 1;
+                    }
+                    summary.spans += 1;
                 }
-                summary.spans += 1;
+                covered.push(tokens);
             }
-            covered.push(tokens);
-        }
-        // Spans by first token; export order already sorts them so within a token.
-        let mut order: Vec<usize> = (0..ranges.len())
-            .filter(|&i| !covered[i].is_empty())
-            .collect();
-        order.sort_by_key(|&i| (covered[i].start, i));
-        // A span needs a disambiguation id if it covers several tokens or shares a token.
-        let mut needs_id: Vec<bool> = covered.iter().map(|r| r.len() > 1).collect();
-        let mut active = Vec::new();
-        let mut next = 0;
-        for t in 0..tok.tokens.len() {
-            advance(&mut active, &mut next, &order, &covered, t);
-            if active.len() > 1 {
-                for &i in &active {
-                    needs_id[i] = true;
-                }
-            }
-        }
-        let labels: Vec<String> = doc.spans.iter().map(|s| escape_value(&s.label)).collect();
-
-        buf.clear();
-        buf.push_str("#FORMAT=WebAnno TSV 3.3\n");
-        buf.push_str(LAYER);
-        buf.push_str("\n\n");
-        let text = doc.text.as_str();
-        // Ids are numbered in order of first appearance.
-        let mut ids: Vec<usize> = vec![0; ranges.len()];
-        let mut next_id = 1;
-        active.clear();
-        next = 0;
-        for s in 0..tok.sentence_starts.len() {
-            let sentence = tok.sentence(s);
-            let Some(first) = tok.tokens.get(sentence.start) else {
-                continue;
-            };
-            let next_start = tok
-                .tokens
-                .get(sentence.end)
-                .map_or(text.len(), |t| t.bytes.start);
-            let mut body = &text[first.bytes.start..next_start];
-            // The reader puts back one line feed after each sentence.
-            if let Some(stripped) = body.strip_suffix('\n') {
-                body = stripped;
-            }
-            buf.push('\n');
-            for line in body.split('\n') {
-                buf.push_str("#Text=");
-                escape_text(line, &mut buf);
-                buf.push('\n');
-            }
-            for (n, t) in sentence.clone().enumerate() {
-                let token = &tok.tokens[t];
-                let _ = write!(
-                    buf,
-                    "{}-{}\t{}-{}\t",
-                    s + 1,
-                    n + 1,
-                    token.utf16_start,
-                    token.utf16_end
-                );
-                buf.push_str(&text[token.bytes.clone()]);
-                buf.push('\t');
+            // Spans by first token; export order already sorts them so within a token.
+            let mut order: Vec<usize> = (0..ranges.len())
+                .filter(|&i| !covered[i].is_empty())
+                .collect();
+            order.sort_by_key(|&i| (covered[i].start, i));
+            // A span needs a disambiguation id if it covers several tokens or shares a token.
+            let mut needs_id: Vec<bool> = covered.iter().map(|r| r.len() > 1).collect();
+            let mut active = Vec::new();
+            let mut next = 0;
+            for t in 0..tok.tokens.len() {
                 advance(&mut active, &mut next, &order, &covered, t);
-                if active.is_empty() {
-                    buf.push_str("_\t_\t\n");
-                    continue;
-                }
-                for &i in &active {
-                    if needs_id[i] && ids[i] == 0 {
-                        ids[i] = next_id;
-                        next_id += 1;
+                if active.len() > 1 {
+                    for &i in &active {
+                        needs_id[i] = true;
                     }
                 }
-                for (k, &i) in active.iter().enumerate() {
-                    if k > 0 {
-                        buf.push('|');
-                    }
-                    buf.push('*');
-                    push_id(&mut buf, ids[i]);
-                }
-                buf.push('\t');
-                for (k, &i) in active.iter().enumerate() {
-                    if k > 0 {
-                        buf.push('|');
-                    }
-                    buf.push_str(&labels[i]);
-                    push_id(&mut buf, ids[i]);
-                }
-                buf.push_str("\t\n");
             }
-        }
-        let stem = names.stem(&doc.info.title, &doc.info.uid);
-        let mut out = std::fs::File::create(dir.join(format!("{stem}.tsv")))?;
-        out.write_all(buf.as_bytes())?;
-        summary.documents += 1;
-        Ok(())
+            let labels: Vec<String> = doc.spans.iter().map(|s| escape_value(&s.label)).collect();
+
+            buf.clear();
+            buf.push_str("#FORMAT=WebAnno TSV 3.3\n");
+            buf.push_str(LAYER);
+            buf.push_str("\n\n");
+            let text = doc.text.as_str();
+            // Ids are numbered in order of first appearance.
+            let mut ids: Vec<usize> = vec![0; ranges.len()];
+            let mut next_id = 1;
+            active.clear();
+            next = 0;
+            for s in 0..tok.sentence_starts.len() {
+                let sentence = tok.sentence(s);
+                let Some(first) = tok.tokens.get(sentence.start) else {
+                    continue;
+                };
+                let next_start = tok
+                    .tokens
+                    .get(sentence.end)
+                    .map_or(text.len(), |t| t.bytes.start);
+                let mut body = &text[first.bytes.start..next_start];
+                // The reader puts back one line feed after each sentence.
+                if let Some(stripped) = body.strip_suffix('\n') {
+                    body = stripped;
+                }
+                buf.push('\n');
+                for line in body.split('\n') {
+                    buf.push_str("#Text=");
+                    escape_text(line, &mut buf);
+                    buf.push('\n');
+                }
+                for (n, t) in sentence.clone().enumerate() {
+                    let token = &tok.tokens[t];
+                    let _ = write!(
+                        buf,
+                        "{}-{}\t{}-{}\t",
+                        s + 1,
+                        n + 1,
+                        token.utf16_start,
+                        token.utf16_end
+                    );
+                    buf.push_str(&text[token.bytes.clone()]);
+                    buf.push('\t');
+                    advance(&mut active, &mut next, &order, &covered, t);
+                    if active.is_empty() {
+                        buf.push_str("_\t_\t\n");
+                        continue;
+                    }
+                    for &i in &active {
+                        if needs_id[i] && ids[i] == 0 {
+                            ids[i] = next_id;
+                            next_id += 1;
+                        }
+                    }
+                    for (k, &i) in active.iter().enumerate() {
+                        if k > 0 {
+                            buf.push('|');
+                        }
+                        buf.push('*');
+                        push_id(&mut buf, ids[i]);
+                    }
+                    buf.push('\t');
+                    for (k, &i) in active.iter().enumerate() {
+                        if k > 0 {
+                            buf.push('|');
+                        }
+                        buf.push_str(&labels[i]);
+                        push_id(&mut buf, ids[i]);
+                    }
+                    buf.push_str("\t\n");
+                }
+            }
+            let stem = names.stem(&doc.info.title, &doc.info.uid);
+            sink.write(dir.join(format!("{stem}.tsv")), buf.as_bytes().to_vec())?;
+            summary.documents += 1;
+            Ok(())
+        })
     })?;
     Ok(summary)
 }
