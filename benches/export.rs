@@ -3,11 +3,13 @@
 //!
 //! Targets: jsonl and csv at 300,000 spans/s or more; every other format within 3× of jsonl's
 //! time. Single-file formats write through a buffer to a file; folder formats into a fresh
-//! folder each time (creating the folder and deleting it afterwards are not timed).
+//! folder each time (creating the folder is not timed; the folders are deleted once the
+//! format's runs are over).
 //!
 //! Run with `CARGO_TARGET_DIR=… cargo bench --bench export`; medians are in
 //! `target/criterion/export/*/new/estimates.json`.
 
+use std::cell::RefCell;
 use std::io::{BufWriter, Write};
 use std::path::Path;
 use std::time::Duration;
@@ -124,18 +126,24 @@ fn bench(c: &mut Criterion) {
     ];
     for (name, format) in formats {
         if format.is_folder() {
+            // Folders are kept until the format is done: deleting thousands of files between
+            // runs makes ext4 slow to create the next ones (it skips recently freed inodes),
+            // which an export into a new folder does not meet.
+            let kept = RefCell::new(Vec::new());
             group.bench_function(name, |b| {
                 b.iter_batched(
                     || tempfile::tempdir_in(dir.path()).expect("folder"),
                     |out| {
-                        format
+                        let summary = format
                             .write_folder(&project, &filter, out.path())
                             .expect("export");
-                        out
+                        kept.borrow_mut().push(out);
+                        summary
                     },
                     BatchSize::PerIteration,
                 );
             });
+            drop(kept);
         } else {
             let path = dir.path().join(format!("out.{name}"));
             group.bench_function(name, |b| {

@@ -88,7 +88,6 @@ pub fn write_brat(
 
     let mut summary = ExportSummary::default();
     let mut names = FileNames::default();
-    let mut ann = String::new();
     let mut frags = Vec::new();
     with_file_sink(|sink| {
         for_each_document(project, filter, |doc| {
@@ -99,7 +98,7 @@ pub fn write_brat(
                 Cow::Borrowed(&doc.text)
             };
             let index = CharIndex::new(&text);
-            ann.clear();
+            let mut ann = String::from_utf8(sink.buffer()).unwrap_or_default();
             let (mut t, mut n) = (0, 0);
             for span in &doc.spans {
                 let covered = index.slice(&text, span.range);

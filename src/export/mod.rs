@@ -329,11 +329,20 @@ pub fn write_folder_atomically<T>(
 
 /// Hands finished files to a background thread that writes them, so that the disk's latency
 /// overlaps with building the next file (folder formats write one or two files per document).
+/// Written buffers come back for reuse.
 pub(crate) struct FileSink {
     tx: std::sync::mpsc::SyncSender<(std::path::PathBuf, Vec<u8>)>,
+    spare: std::sync::mpsc::Receiver<Vec<u8>>,
 }
 
 impl FileSink {
+    /// An empty buffer to build a file in (a recycled one when there is one).
+    pub(crate) fn buffer(&self) -> Vec<u8> {
+        self.spare
+            .try_recv()
+            .unwrap_or_else(|_| Vec::with_capacity(1 << 15))
+    }
+
     /// Queues `bytes` to be written to `path`.
     pub(crate) fn write(
         &self,
@@ -353,13 +362,17 @@ pub(crate) fn with_file_sink<T>(
 ) -> Result<T, ExportError> {
     std::thread::scope(|scope| {
         let (tx, rx) = std::sync::mpsc::sync_channel::<(std::path::PathBuf, Vec<u8>)>(64);
+        let (spare_tx, spare) = std::sync::mpsc::sync_channel::<Vec<u8>>(16);
         let writer = scope.spawn(move || -> std::io::Result<()> {
-            for (path, bytes) in rx {
+            for (path, mut bytes) in rx {
                 std::fs::write(&path, &bytes)?;
+                bytes.clear();
+                // A full return queue just lets the buffer go.
+                let _ = spare_tx.try_send(bytes);
             }
             Ok(())
         });
-        let sink = FileSink { tx };
+        let sink = FileSink { tx, spare };
         let produced = produce(&sink);
         drop(sink);
         let written = match writer.join() {
@@ -369,4 +382,21 @@ pub(crate) fn with_file_sink<T>(
         written?;
         produced
     })
+}
+
+/// Appends a number in decimal, without going through `fmt`.
+pub(crate) fn push_number(buf: &mut String, mut n: usize) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for &d in &digits[i..] {
+        buf.push(char::from(d));
+    }
 }

@@ -1,9 +1,8 @@
 //! Tokens and sentences for the token-based formats (CoNLL, WebAnno TSV).
 //!
-//! Tokens are the word-boundary segments of Unicode Standard Annex #29
-//! (`unicode-segmentation`'s word bounds) with whitespace dropped: a word, a number such as
-//! `70,000` or `۱۱۶۵۳۸۱`, each punctuation mark and each emoji is one token, and combining
-//! marks stay with their letter. A token is also cut wherever an exported span starts or ends
+//! The text is split at whitespace, and each piece at the word bounds of Unicode Standard
+//! Annex #29 (`unicode-segmentation`): a word, a number such as `70,000` or `۱۱۶۵۳۸۱`, each
+//! punctuation mark and each emoji is one token, and combining marks stay with their letter. A token is also cut wherever an exported span starts or ends
 //! inside it, so every span covers whole tokens. A sentence ends at every line break and
 //! after sentence-final punctuation followed by whitespace and a token that does not begin
 //! with a lowercase letter (see [`sentence_starts`]); never inside an exported span.
@@ -64,68 +63,133 @@ impl Tokenized {
     }
 }
 
+/// A position in the text: byte, code point and UTF-16 offsets.
+#[derive(Clone, Copy, Debug)]
+struct Pos {
+    byte: usize,
+    char: usize,
+    utf16: usize,
+}
+
+/// Collects tokens, cutting them at span edges.
+struct Builder<'t> {
+    text: &'t str,
+    cuts: Vec<usize>,
+    next_cut: usize,
+    tokens: Vec<Token>,
+    cut_inside_words: Vec<usize>,
+}
+
+impl Builder<'_> {
+    /// Tokenizes one run of non-whitespace characters from `start` to `end`.
+    fn chunk(&mut self, start: Pos, end: Pos) {
+        let piece = &self.text[start.byte..end.byte];
+        // A run of ASCII letters and digits is one word under UAX #29; skip the segmenter.
+        if piece.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            self.segment(start, end);
+            return;
+        }
+        let mut pos = start;
+        for segment in piece.split_word_bounds() {
+            let mut next = Pos {
+                byte: pos.byte + segment.len(),
+                char: pos.char,
+                utf16: pos.utf16,
+            };
+            if segment.is_ascii() {
+                next.char += segment.len();
+                next.utf16 += segment.len();
+            } else {
+                for c in segment.chars() {
+                    next.char += 1;
+                    next.utf16 += c.len_utf16();
+                }
+            }
+            self.segment(pos, next);
+            pos = next;
+        }
+    }
+
+    /// Adds one word-bound segment as a token, cut at span edges strictly inside it.
+    fn segment(&mut self, start: Pos, end: Pos) {
+        while self
+            .cuts
+            .get(self.next_cut)
+            .is_some_and(|&c| c <= start.char)
+        {
+            self.next_cut += 1;
+        }
+        let mut from = start;
+        while let Some(&cut) = self.cuts.get(self.next_cut) {
+            if cut >= end.char {
+                break;
+            }
+            let mut at = from;
+            for c in self.text[from.byte..end.byte].chars() {
+                if at.char == cut {
+                    break;
+                }
+                at.byte += c.len_utf8();
+                at.char += 1;
+                at.utf16 += c.len_utf16();
+            }
+            self.tokens.push(make(from, at));
+            self.cut_inside_words.push(cut);
+            from = at;
+            self.next_cut += 1;
+        }
+        self.tokens.push(make(from, end));
+    }
+}
+
 /// Tokenizes `text`, cutting tokens at every span edge, and groups the tokens into sentences
 /// that never end inside one of `spans`.
 pub(crate) fn tokenize(text: &str, spans: &[CharRange]) -> Tokenized {
     let mut cuts: Vec<usize> = spans.iter().flat_map(|r| [r.start, r.end]).collect();
     cuts.sort_unstable();
     cuts.dedup();
-    let mut tokens = Vec::new();
-    let mut cut_inside_words = Vec::new();
-    let mut next_cut = 0;
-    // Running positions in code points and UTF-16 units of the byte being looked at.
-    let mut char_pos = 0;
-    let mut utf16_pos = 0;
-    for (seg_byte, segment) in text.split_word_bound_indices() {
-        // The token being built inside this segment: start in chars, UTF-16 and bytes.
-        let mut open: Option<(usize, usize, usize)> = None;
-        for (offset, c) in segment.char_indices() {
-            let byte = seg_byte + offset;
-            while next_cut < cuts.len() && cuts[next_cut] < char_pos {
-                next_cut += 1;
+    let mut builder = Builder {
+        text,
+        cuts,
+        next_cut: 0,
+        tokens: Vec::with_capacity(text.len() / 5),
+        cut_inside_words: Vec::new(),
+    };
+    let mut pos = Pos {
+        byte: 0,
+        char: 0,
+        utf16: 0,
+    };
+    let mut run: Option<Pos> = None;
+    for c in text.chars() {
+        if c.is_whitespace() {
+            if let Some(start) = run.take() {
+                builder.chunk(start, pos);
             }
-            let cut_here = cuts.get(next_cut) == Some(&char_pos);
-            if c.is_whitespace() {
-                if let Some((cs, us, bs)) = open.take() {
-                    tokens.push(make(cs, char_pos, us, utf16_pos, bs, byte));
-                }
-            } else {
-                if cut_here && let Some((cs, us, bs)) = open.take() {
-                    tokens.push(make(cs, char_pos, us, utf16_pos, bs, byte));
-                    cut_inside_words.push(char_pos);
-                }
-                if open.is_none() {
-                    open = Some((char_pos, utf16_pos, byte));
-                }
-            }
-            char_pos += 1;
-            utf16_pos += c.len_utf16();
+        } else if run.is_none() {
+            run = Some(pos);
         }
-        if let Some((cs, us, bs)) = open.take() {
-            tokens.push(make(
-                cs,
-                char_pos,
-                us,
-                utf16_pos,
-                bs,
-                seg_byte + segment.len(),
-            ));
-        }
+        pos.byte += c.len_utf8();
+        pos.char += 1;
+        pos.utf16 += c.len_utf16();
     }
-    let sentence_starts = sentence_starts(text, &tokens, spans);
+    if let Some(start) = run {
+        builder.chunk(start, pos);
+    }
+    let sentence_starts = sentence_starts(text, &builder.tokens, spans);
     Tokenized {
-        tokens,
+        tokens: builder.tokens,
         sentence_starts,
-        cut_inside_words,
+        cut_inside_words: builder.cut_inside_words,
     }
 }
 
-fn make(cs: usize, ce: usize, us: usize, ue: usize, bs: usize, be: usize) -> Token {
+fn make(start: Pos, end: Pos) -> Token {
     Token {
-        chars: CharRange::new(cs, ce),
-        utf16_start: us,
-        utf16_end: ue,
-        bytes: bs..be,
+        chars: CharRange::new(start.char, end.char),
+        utf16_start: start.utf16,
+        utf16_end: end.utf16,
+        bytes: start.byte..end.byte,
     }
 }
 

@@ -24,12 +24,13 @@
 //! feed is added when the text has none. A document with no token at all cannot be written
 //! in this format and is skipped. The format has no place for annotators or notes.
 
-use std::fmt::Write as _;
 use std::path::Path;
 
 use super::names::FileNames;
 use super::tokens::tokenize;
-use super::{ExportError, ExportFilter, ExportSummary, for_each_document, with_file_sink};
+use super::{
+    ExportError, ExportFilter, ExportSummary, for_each_document, push_number, with_file_sink,
+};
 use crate::model::CharRange;
 use crate::store::Project;
 
@@ -44,7 +45,6 @@ pub fn write_webanno(
 ) -> Result<ExportSummary, ExportError> {
     let mut summary = ExportSummary::default();
     let mut names = FileNames::default();
-    let mut buf = String::new();
     with_file_sink(|sink| {
         for_each_document(project, filter, |doc| {
             let ranges: Vec<CharRange> = doc.spans.iter().map(|s| s.range).collect();
@@ -87,7 +87,7 @@ pub fn write_webanno(
             }
             let labels: Vec<String> = doc.spans.iter().map(|s| escape_value(&s.label)).collect();
 
-            buf.clear();
+            let mut buf = String::from_utf8(sink.buffer()).unwrap_or_default();
             buf.push_str("#FORMAT=WebAnno TSV 3.3\n");
             buf.push_str(LAYER);
             buf.push_str("\n\n");
@@ -119,14 +119,14 @@ pub fn write_webanno(
                 }
                 for (n, t) in sentence.clone().enumerate() {
                     let token = &tok.tokens[t];
-                    let _ = write!(
-                        buf,
-                        "{}-{}\t{}-{}\t",
-                        s + 1,
-                        n + 1,
-                        token.utf16_start,
-                        token.utf16_end
-                    );
+                    push_number(&mut buf, s + 1);
+                    buf.push('-');
+                    push_number(&mut buf, n + 1);
+                    buf.push('\t');
+                    push_number(&mut buf, token.utf16_start);
+                    buf.push('-');
+                    push_number(&mut buf, token.utf16_end);
+                    buf.push('\t');
                     buf.push_str(&text[token.bytes.clone()]);
                     buf.push('\t');
                     advance(&mut active, &mut next, &order, &covered, t);
@@ -159,7 +159,7 @@ pub fn write_webanno(
                 }
             }
             let stem = names.stem(&doc.info.title, &doc.info.uid);
-            sink.write(dir.join(format!("{stem}.tsv")), buf.as_bytes().to_vec())?;
+            sink.write(dir.join(format!("{stem}.tsv")), buf.into_bytes())?;
             summary.documents += 1;
             Ok(())
         })
@@ -191,7 +191,9 @@ fn advance(
 /// Appends a disambiguation id (`[3]`), or nothing for 0.
 fn push_id(buf: &mut String, id: usize) {
     if id > 0 {
-        let _ = write!(buf, "[{id}]");
+        buf.push('[');
+        push_number(buf, id);
+        buf.push(']');
     }
 }
 
