@@ -175,7 +175,7 @@ fn char_slice(covered: &str, base: usize, part: CharRange) -> &str {
         .chain(std::iter::once(covered.len()));
     let skip = part.start.saturating_sub(base);
     let start = bytes.nth(skip).unwrap_or(covered.len());
-    let end = if part.len() == 0 {
+    let end = if part.is_empty() {
         start
     } else {
         bytes.nth(part.len() - 1).unwrap_or(covered.len())
