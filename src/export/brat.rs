@@ -25,7 +25,9 @@ use std::io::{BufWriter, Write};
 use std::path::Path;
 
 use super::names::FileNames;
-use super::{ExportError, ExportFilter, ExportSummary, for_each_document, with_file_sink};
+use super::{
+    ExportError, ExportFilter, ExportSummary, for_each_document_in_background, with_file_sink,
+};
 use crate::model::{CharIndex, CharRange};
 use crate::store::Project;
 
@@ -90,7 +92,7 @@ pub fn write_brat(
     let mut names = FileNames::default();
     let mut frags = Vec::new();
     with_file_sink(|sink| {
-        for_each_document(project, filter, |doc| {
+        for_each_document_in_background(project, filter, |doc| {
             let stem = names.stem(&doc.info.title, &doc.info.uid);
             let text: Cow<'_, str> = if doc.text.contains('\r') {
                 Cow::Owned(doc.text.replace('\r', " "))

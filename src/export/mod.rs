@@ -290,6 +290,35 @@ fn done_documents(project: &Project, annotators: &[String]) -> Result<HashSet<i6
     Ok(ids)
 }
 
+/// Like [`for_each_document`], but `each` runs on another thread while this one reads the
+/// next documents from the project, so reading overlaps with tokenizing and formatting.
+/// Documents arrive in the same order; the first error (`each`'s first) stops both.
+pub(crate) fn for_each_document_in_background(
+    project: &Project,
+    filter: &ExportFilter,
+    mut each: impl FnMut(ExportDocument) -> Result<(), ExportError> + Send,
+) -> Result<(), ExportError> {
+    std::thread::scope(|scope| {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<ExportDocument>(16);
+        let worker = scope.spawn(move || -> Result<(), ExportError> {
+            for doc in rx {
+                each(doc)?;
+            }
+            Ok(())
+        });
+        let read = for_each_document(project, filter, |doc| {
+            tx.send(doc)
+                .map_err(|_| ExportError::Invalid("the export stopped".into()))
+        });
+        drop(tx);
+        match worker.join() {
+            Ok(result) => result?,
+            Err(_) => return Err(ExportError::Invalid("the export failed".into())),
+        }
+        read
+    })
+}
+
 /// Builds a folder export in a temporary folder beside `out` and renames it into place only
 /// once `build` has succeeded, so `out` never holds half an export.
 ///
@@ -332,15 +361,17 @@ pub fn write_folder_atomically<T>(
 /// Written buffers come back for reuse.
 pub(crate) struct FileSink {
     tx: std::sync::mpsc::SyncSender<(std::path::PathBuf, Vec<u8>)>,
-    spare: std::sync::mpsc::Receiver<Vec<u8>>,
+    spare: std::sync::Mutex<std::sync::mpsc::Receiver<Vec<u8>>>,
 }
 
 impl FileSink {
     /// An empty buffer to build a file in (a recycled one when there is one).
     pub(crate) fn buffer(&self) -> Vec<u8> {
         self.spare
-            .try_recv()
-            .unwrap_or_else(|_| Vec::with_capacity(1 << 15))
+            .lock()
+            .ok()
+            .and_then(|spare| spare.try_recv().ok())
+            .unwrap_or_else(|| Vec::with_capacity(1 << 15))
     }
 
     /// Queues `bytes` to be written to `path`.
@@ -372,7 +403,10 @@ pub(crate) fn with_file_sink<T>(
             }
             Ok(())
         });
-        let sink = FileSink { tx, spare };
+        let sink = FileSink {
+            tx,
+            spare: std::sync::Mutex::new(spare),
+        };
         let produced = produce(&sink);
         drop(sink);
         let written = match writer.join() {

@@ -29,7 +29,8 @@ use std::path::Path;
 use super::names::FileNames;
 use super::tokens::tokenize;
 use super::{
-    ExportError, ExportFilter, ExportSummary, for_each_document, push_number, with_file_sink,
+    ExportError, ExportFilter, ExportSummary, for_each_document_in_background, push_number,
+    with_file_sink,
 };
 use crate::model::CharRange;
 use crate::store::Project;
@@ -46,7 +47,7 @@ pub fn write_webanno(
     let mut summary = ExportSummary::default();
     let mut names = FileNames::default();
     with_file_sink(|sink| {
-        for_each_document(project, filter, |doc| {
+        for_each_document_in_background(project, filter, |doc| {
             let ranges: Vec<CharRange> = doc.spans.iter().map(|s| s.range).collect();
             let tok = tokenize(&doc.text, &ranges);
             if tok.tokens.is_empty() {
