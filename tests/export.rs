@@ -768,3 +768,27 @@ fn cli_reports_spans_conll_leaves_out() {
         .stderr(predicates::str::contains("left out"))
         .stderr(predicates::str::contains("offsets: none"));
 }
+
+#[test]
+fn a_failed_folder_export_leaves_nothing_behind() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("export");
+    let result: Result<(), _> = stet::export::write_folder_atomically(&out, |tmp| {
+        std::fs::write(tmp.join("half.txt"), "half").unwrap();
+        Err(stet::export::ExportError::Invalid("disk full".into()))
+    });
+    assert!(result.is_err());
+    assert!(!out.exists());
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+    // An empty folder is filled; the result is complete.
+    std::fs::create_dir(&out).unwrap();
+    stet::export::write_folder_atomically(&out, |tmp| {
+        std::fs::write(tmp.join("done.txt"), "done")?;
+        Ok(())
+    })
+    .unwrap();
+    assert_eq!(
+        std::fs::read_to_string(out.join("done.txt")).unwrap(),
+        "done"
+    );
+}
