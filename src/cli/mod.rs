@@ -13,7 +13,10 @@ use anyhow::{Context, bail};
 use clap::{Args, ValueEnum};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use stet::export::{ExportFilter, ExportSummary, write_jsonl};
+use stet::export::{
+    ExportFilter, ExportFormat, ExportSummary, SplitSpec, assign_split, labelstudio_config,
+    write_folder_atomically,
+};
 use stet::ingest::import_paths;
 use stet::model::{LabelScheme, SchemeError};
 use stet::store::{Access, Project};
@@ -50,7 +53,8 @@ pub struct ExportArgs {
     /// The dataset format.
     #[arg(long, value_enum)]
     pub format: Format,
-    /// Where to write (`-` for standard output, the default).
+    /// Where to write: a file (`-` for standard output, the default) for jsonl, doccano,
+    /// conll, labelstudio and csv; a new or empty folder for brat and webanno.
     #[arg(long, value_name = "PATH", default_value = "-")]
     pub out: PathBuf,
     /// Only this annotator's spans (repeatable; default: everyone's).
@@ -62,6 +66,14 @@ pub struct ExportArgs {
     /// Only documents with this status (`done`).
     #[arg(long, value_name = "STATUS")]
     pub status: Option<String>,
+    /// Split the documents into parts, e.g. `train=0.8,dev=0.1,test=0.1`; each part is
+    /// written to OUT with its name before the extension (`data.train.jsonl`), or to a
+    /// subfolder per part for folder formats.
+    #[arg(long, value_name = "NAME=FRACTION,...")]
+    pub split: Option<String>,
+    /// The seed that orders documents for `--split` (the same seed gives the same split).
+    #[arg(long, value_name = "N", default_value_t = 0, requires = "split")]
+    pub seed: u64,
 }
 
 /// Dataset formats.
@@ -69,6 +81,33 @@ pub struct ExportArgs {
 pub enum Format {
     /// One JSON object per document; offsets in Unicode code points.
     Jsonl,
+    /// doccano sequence labelling JSONL (`text`, `label: [[start, end, LABEL]]`); code points.
+    Doccano,
+    /// CoNLL-2003-style IOB2, `TOKEN -X- _ TAG` per line.
+    Conll,
+    /// A brat folder: NAME.txt + NAME.ann per document, annotation.conf, visual.conf.
+    Brat,
+    /// Label Studio tasks (JSON array); the labeling config is written to OUT.config.xml.
+    Labelstudio,
+    /// One row per span, UTF-8 with BOM; code points.
+    Csv,
+    /// A folder of WebAnno TSV 3.3 files for INCEpTION; UTF-16 offsets.
+    Webanno,
+}
+
+impl Format {
+    /// The core's name for the format.
+    pub const fn core(self) -> ExportFormat {
+        match self {
+            Self::Jsonl => ExportFormat::Jsonl,
+            Self::Doccano => ExportFormat::Doccano,
+            Self::Conll => ExportFormat::Conll,
+            Self::Brat => ExportFormat::Brat,
+            Self::Labelstudio => ExportFormat::LabelStudio,
+            Self::Csv => ExportFormat::Csv,
+            Self::Webanno => ExportFormat::WebAnno,
+        }
+    }
 }
 
 /// The annotator's name: the option, else `$STET_ANNOTATOR`, else the OS user name.
@@ -127,7 +166,7 @@ pub fn import(args: &ImportArgs) -> anyhow::Result<ExitCode> {
     })
 }
 
-/// `stet export`: writes the dataset to a file (whole or not at all) or standard output.
+/// `stet export`: writes the dataset (each part of a split) whole or not at all.
 pub fn export(args: &ExportArgs) -> anyhow::Result<ExitCode> {
     let project = Project::open(&args.project.project, Access::ReadOnly)?;
     let only_done = match args.status.as_deref() {
@@ -149,22 +188,201 @@ pub fn export(args: &ExportArgs) -> anyhow::Result<ExitCode> {
             );
         }
     }
+    let known = project.annotators()?;
+    for name in &args.annotators {
+        if !known.contains(name) {
+            bail!(
+                "--annotator {name:?}: nobody of that name has worked in the project ({})",
+                if known.is_empty() {
+                    "no annotators yet".to_owned()
+                } else {
+                    known.join(", ")
+                }
+            );
+        }
+    }
+    let split = match &args.split {
+        None => None,
+        Some(text) => Some(
+            text.parse::<SplitSpec>()
+                .map_err(|err| anyhow::anyhow!("--split {text:?}: {err}"))?,
+        ),
+    };
+    let format = args.format.core();
+    let to_stdout = args.out == Path::new("-");
+    if to_stdout && format.is_folder() {
+        bail!(
+            "--format {:?} writes a folder: give --out FOLDER",
+            args.format
+        );
+    }
+    if to_stdout && split.is_some() {
+        bail!("--split writes one output per part: give --out PATH");
+    }
     let filter = ExportFilter {
         annotators: args.annotators.clone(),
         labels: args.labels.clone(),
         only_done,
+        documents: None,
     };
-    let summary = write_output(&args.out, |out| match args.format {
-        Format::Jsonl => Ok(write_jsonl(&project, &filter, out)?),
-    })?;
+    // (part name, filter) for each output.
+    let parts: Vec<(Option<String>, ExportFilter)> = match &split {
+        None => vec![(None, filter)],
+        Some(spec) => assign_split(&project, &filter, spec, args.seed)?
+            .into_iter()
+            .map(|part| {
+                let mut part_filter = filter.clone();
+                part_filter.documents = Some(part.documents);
+                (Some(part.name), part_filter)
+            })
+            .collect(),
+    };
+
+    let mut written: Vec<(String, ExportSummary)> = Vec::new();
+    if format.is_folder() {
+        written = write_folder_atomically(&args.out, |dir| {
+            let mut done = Vec::new();
+            for (name, part_filter) in &parts {
+                let target = match name {
+                    Some(name) => {
+                        let sub = dir.join(name);
+                        std::fs::create_dir(&sub)?;
+                        sub
+                    }
+                    None => dir.to_owned(),
+                };
+                let summary = format.write_folder(&project, part_filter, &target)?;
+                let shown = match name {
+                    Some(name) => args.out.join(name),
+                    None => args.out.clone(),
+                };
+                done.push((shown.display().to_string(), summary));
+            }
+            Ok(done)
+        })
+        .with_context(|| args.out.display().to_string())?;
+    } else if to_stdout {
+        let Some((_, part_filter)) = parts.first() else {
+            bail!("nothing to export");
+        };
+        let summary = write_output(&args.out, |out| {
+            Ok(format.write_file(&project, part_filter, out)?)
+        })?;
+        written.push(("standard output".into(), summary));
+        if format == ExportFormat::LabelStudio {
+            eprintln!(
+                "stet: note: the Label Studio labeling config is only written beside a file; give --out FILE.json to get it"
+            );
+        }
+    } else {
+        // Every part goes to a temporary file first; all are renamed into place at the end.
+        let mut pending = Vec::new();
+        for (name, part_filter) in &parts {
+            let path = match name {
+                Some(name) => part_path(&args.out, name),
+                None => args.out.clone(),
+            };
+            let (temp, summary) = write_temp(&path, |out| {
+                Ok(format.write_file(&project, part_filter, out)?)
+            })?;
+            pending.push((path, temp, summary));
+        }
+        if format == ExportFormat::LabelStudio {
+            let path = labelstudio_config_path(&args.out);
+            let xml = labelstudio_config(&scheme);
+            let (temp, _) = write_temp(&path, |out| {
+                out.write_all(xml.as_bytes())?;
+                Ok(ExportSummary::default())
+            })?;
+            eprintln!(
+                "stet: Label Studio labeling config: {} (paste it into the project's Labeling Interface)",
+                path.display()
+            );
+            pending.push((path, temp, ExportSummary::default()));
+        }
+        let outputs = parts.len();
+        for (i, (path, temp, summary)) in pending.into_iter().enumerate() {
+            temp.persist(&path)
+                .with_context(|| format!("{}: cannot write", path.display()))?;
+            if i < outputs {
+                written.push((path.display().to_string(), summary));
+            }
+        }
+    }
+
+    let mut total = ExportSummary::default();
+    for (place, summary) in &written {
+        total.add(summary);
+        if written.len() > 1 {
+            eprintln!(
+                "stet: {place}: {} document{} and {} span{}",
+                summary.documents,
+                plural(summary.documents),
+                summary.spans,
+                plural(summary.spans)
+            );
+        }
+    }
+    if total.left_out > 0 {
+        eprintln!(
+            "stet: note: {} span{} left out: {}",
+            total.left_out,
+            plural(total.left_out),
+            match format {
+                ExportFormat::Conll =>
+                    "IOB2 cannot overlap, so the longest of overlapping spans was kept (spans covering only whitespace are left out too)",
+                _ => "they cover only whitespace, which this format has no place for",
+            }
+        );
+    }
+    if total.split_words > 0 {
+        eprintln!(
+            "stet: note: {} span{} began or ended inside a word; the word was split into two tokens there",
+            total.split_words,
+            plural(total.split_words)
+        );
+    }
+    if total.skipped_documents > 0 {
+        eprintln!(
+            "stet: note: {} document{} with no words skipped (WebAnno TSV cannot hold an empty document)",
+            total.skipped_documents,
+            plural(total.skipped_documents)
+        );
+    }
     eprintln!(
-        "stet: exported {} document{} and {} span{} (offsets: Unicode code points, end-exclusive)",
-        summary.documents,
-        plural(summary.documents),
-        summary.spans,
-        plural(summary.spans)
+        "stet: exported {} document{} and {} span{} as {} (offsets: {})",
+        total.documents,
+        plural(total.documents),
+        total.spans,
+        plural(total.spans),
+        args.format
+            .to_possible_value()
+            .map_or_else(|| format!("{:?}", args.format), |v| v.get_name().to_owned()),
+        format.offset_unit()
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// `OUT` with the part name before the extension: `data.jsonl` → `data.train.jsonl`.
+fn part_path(out: &Path, part: &str) -> PathBuf {
+    let stem = out
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let name = match out.extension() {
+        Some(ext) => format!("{stem}.{part}.{}", ext.to_string_lossy()),
+        None => format!("{stem}.{part}"),
+    };
+    out.with_file_name(name)
+}
+
+/// Where the Label Studio config goes: `tasks.json` → `tasks.config.xml`.
+fn labelstudio_config_path(out: &Path) -> PathBuf {
+    let stem = out
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "labelstudio".into());
+    out.with_file_name(format!("{stem}.config.xml"))
 }
 
 /// Runs `write` on standard output, or on a temporary file renamed over `out` once complete.
@@ -175,8 +393,21 @@ fn write_output(
     if out == Path::new("-") {
         let stdout = std::io::stdout();
         let mut lock = std::io::BufWriter::new(stdout.lock());
-        return write(&mut lock);
+        let summary = write(&mut lock)?;
+        lock.flush().context("standard output")?;
+        return Ok(summary);
     }
+    let (temp, summary) = write_temp(out, write)?;
+    temp.persist(out)
+        .with_context(|| format!("{}: cannot write", out.display()))?;
+    Ok(summary)
+}
+
+/// Runs `write` on a temporary file beside `out`, synced to disk, ready to be renamed.
+fn write_temp(
+    out: &Path,
+    write: impl FnOnce(&mut dyn Write) -> anyhow::Result<ExportSummary>,
+) -> anyhow::Result<(tempfile::NamedTempFile, ExportSummary)> {
     let dir = match out.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
         _ => PathBuf::from("."),
@@ -194,9 +425,7 @@ fn write_output(
     temp.as_file()
         .sync_all()
         .with_context(|| format!("{}: cannot write", out.display()))?;
-    temp.persist(out)
-        .with_context(|| format!("{}: cannot write", out.display()))?;
-    Ok(summary)
+    Ok((temp, summary))
 }
 
 /// `stet docs`: one line per document.
