@@ -513,3 +513,61 @@ fn agree_prints_krippendorffs_worked_example_as_json() {
             "\"zed\" has no work in this project",
         ));
 }
+
+#[test]
+fn export_gold_writes_only_the_adjudicated_layer() {
+    use stet::model::{CharRange, LabelScheme};
+    use stet::store::{NewDocument, Project};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p.stet");
+    let text = "Officials denied that 70,000 troops had massed.";
+    let mut project = Project::create(&path, &LabelScheme::newsroom()).unwrap();
+    let doc = project
+        .add_document(&NewDocument {
+            title: "t".into(),
+            text: text.into(),
+            source: "t.txt".into(),
+            format: "text".into(),
+            ..NewDocument::default()
+        })
+        .unwrap()
+        .document_id;
+    let figure = project
+        .add_span("ana", doc, CharRange::new(22, 35), "figure", "")
+        .unwrap();
+    project
+        .add_span("ben", doc, CharRange::new(0, 16), "claim", "")
+        .unwrap();
+    project.accept_span("rita", figure.id, "").unwrap();
+    drop(project);
+    let output = stet()
+        .args(["export", "--format", "jsonl", "--gold", "--project"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let records = records(&output.stdout);
+    let spans = records[0]["spans"].as_array().unwrap();
+    assert_eq!(spans.len(), 1);
+    assert_eq!(spans[0]["annotator"], "gold");
+    assert_eq!(spans[0]["text"], "70,000 troops");
+    assert_eq!(spans[0]["label"], "figure");
+    // --gold and --annotator contradict each other.
+    stet()
+        .args([
+            "export",
+            "--format",
+            "jsonl",
+            "--gold",
+            "--annotator",
+            "ana",
+            "--project",
+        ])
+        .arg(&path)
+        .assert()
+        .code(2);
+}

@@ -14,8 +14,7 @@ use clap::{Args, ValueEnum};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use stet::export::{
-    ExportFilter, ExportFormat, ExportSummary, SplitSpec, assign_split, labelstudio_config,
-    write_folder_atomically,
+    ExportFilter, ExportFormat, ExportRequest, ExportSummary, SplitSpec, export_to_path,
 };
 use stet::ingest::import_paths;
 use stet::model::{LabelScheme, SchemeError};
@@ -63,6 +62,9 @@ pub struct ExportArgs {
     /// Only spans with this label (repeatable; default: all labels).
     #[arg(long = "label", value_name = "NAME")]
     pub labels: Vec<String>,
+    /// Export the adjudicated (gold) layer: the spans reviewers accepted.
+    #[arg(long, conflicts_with = "annotators")]
+    pub gold: bool,
     /// Only documents with this status (`done`).
     #[arg(long, value_name = "STATUS")]
     pub status: Option<String>,
@@ -220,53 +222,19 @@ pub fn export(args: &ExportArgs) -> anyhow::Result<ExitCode> {
         bail!("--split writes one output per part: give --out PATH");
     }
     let filter = ExportFilter {
-        annotators: args.annotators.clone(),
+        annotators: if args.gold {
+            vec![stet::store::GOLD.to_owned()]
+        } else {
+            args.annotators.clone()
+        },
         labels: args.labels.clone(),
         only_done,
         documents: None,
     };
-    // (part name, filter) for each output.
-    let parts: Vec<(Option<String>, ExportFilter)> = match &split {
-        None => vec![(None, filter)],
-        Some(spec) => assign_split(&project, &filter, spec, args.seed)?
-            .into_iter()
-            .map(|part| {
-                let mut part_filter = filter.clone();
-                part_filter.documents = Some(part.documents);
-                (Some(part.name), part_filter)
-            })
-            .collect(),
-    };
-
     let mut written: Vec<(String, ExportSummary)> = Vec::new();
-    if format.is_folder() {
-        written = write_folder_atomically(&args.out, |dir| {
-            let mut done = Vec::new();
-            for (name, part_filter) in &parts {
-                let target = match name {
-                    Some(name) => {
-                        let sub = dir.join(name);
-                        std::fs::create_dir(&sub)?;
-                        sub
-                    }
-                    None => dir.to_owned(),
-                };
-                let summary = format.write_folder(&project, part_filter, &target)?;
-                let shown = match name {
-                    Some(name) => args.out.join(name),
-                    None => args.out.clone(),
-                };
-                done.push((shown.display().to_string(), summary));
-            }
-            Ok(done)
-        })
-        .with_context(|| args.out.display().to_string())?;
-    } else if to_stdout {
-        let Some((_, part_filter)) = parts.first() else {
-            bail!("nothing to export");
-        };
+    if to_stdout {
         let summary = write_output(&args.out, |out| {
-            Ok(format.write_file(&project, part_filter, out)?)
+            Ok(format.write_file(&project, &filter, out)?)
         })?;
         written.push(("standard output".into(), summary));
         if format == ExportFormat::LabelStudio {
@@ -275,39 +243,26 @@ pub fn export(args: &ExportArgs) -> anyhow::Result<ExitCode> {
             );
         }
     } else {
-        // Every part goes to a temporary file first; all are renamed into place at the end.
-        let mut pending = Vec::new();
-        for (name, part_filter) in &parts {
-            let path = match name {
-                Some(name) => part_path(&args.out, name),
-                None => args.out.clone(),
-            };
-            let (temp, summary) = write_temp(&path, |out| {
-                Ok(format.write_file(&project, part_filter, out)?)
-            })?;
-            pending.push((path, temp, summary));
-        }
-        if format == ExportFormat::LabelStudio {
-            let path = labelstudio_config_path(&args.out);
-            let xml = labelstudio_config(&scheme);
-            let (temp, _) = write_temp(&path, |out| {
-                out.write_all(xml.as_bytes())?;
-                Ok(ExportSummary::default())
-            })?;
+        let outcome = export_to_path(
+            &project,
+            &ExportRequest {
+                format,
+                filter,
+                out: args.out.clone(),
+                split: split.map(|spec| (spec, args.seed)),
+            },
+        )?;
+        if let Some(config) = &outcome.config {
             eprintln!(
                 "stet: Label Studio labeling config: {} (paste it into the project's Labeling Interface)",
-                path.display()
+                config.display()
             );
-            pending.push((path, temp, ExportSummary::default()));
         }
-        let outputs = parts.len();
-        for (i, (path, temp, summary)) in pending.into_iter().enumerate() {
-            temp.persist(&path)
-                .with_context(|| format!("{}: cannot write", path.display()))?;
-            if i < outputs {
-                written.push((path.display().to_string(), summary));
-            }
-        }
+        written = outcome
+            .written
+            .into_iter()
+            .map(|(path, summary)| (path.display().to_string(), summary))
+            .collect();
     }
 
     let mut total = ExportSummary::default();
@@ -363,69 +318,17 @@ pub fn export(args: &ExportArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// `OUT` with the part name before the extension: `data.jsonl` → `data.train.jsonl`.
-fn part_path(out: &Path, part: &str) -> PathBuf {
-    let stem = out
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let name = match out.extension() {
-        Some(ext) => format!("{stem}.{part}.{}", ext.to_string_lossy()),
-        None => format!("{stem}.{part}"),
-    };
-    out.with_file_name(name)
-}
-
-/// Where the Label Studio config goes: `tasks.json` → `tasks.config.xml`.
-fn labelstudio_config_path(out: &Path) -> PathBuf {
-    let stem = out
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "labelstudio".into());
-    out.with_file_name(format!("{stem}.config.xml"))
-}
-
-/// Runs `write` on standard output, or on a temporary file renamed over `out` once complete.
+/// Runs `write` on standard output.
 fn write_output(
     out: &Path,
     write: impl FnOnce(&mut dyn Write) -> anyhow::Result<ExportSummary>,
 ) -> anyhow::Result<ExportSummary> {
-    if out == Path::new("-") {
-        let stdout = std::io::stdout();
-        let mut lock = std::io::BufWriter::new(stdout.lock());
-        let summary = write(&mut lock)?;
-        lock.flush().context("standard output")?;
-        return Ok(summary);
-    }
-    let (temp, summary) = write_temp(out, write)?;
-    temp.persist(out)
-        .with_context(|| format!("{}: cannot write", out.display()))?;
+    debug_assert_eq!(out, Path::new("-"));
+    let stdout = std::io::stdout();
+    let mut lock = std::io::BufWriter::new(stdout.lock());
+    let summary = write(&mut lock)?;
+    lock.flush().context("standard output")?;
     Ok(summary)
-}
-
-/// Runs `write` on a temporary file beside `out`, synced to disk, ready to be renamed.
-fn write_temp(
-    out: &Path,
-    write: impl FnOnce(&mut dyn Write) -> anyhow::Result<ExportSummary>,
-) -> anyhow::Result<(tempfile::NamedTempFile, ExportSummary)> {
-    let dir = match out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
-        _ => PathBuf::from("."),
-    };
-    let mut temp = tempfile::NamedTempFile::new_in(&dir)
-        .with_context(|| format!("{}: cannot write here", out.display()))?;
-    let summary = {
-        let mut writer = std::io::BufWriter::new(temp.as_file_mut());
-        let summary = write(&mut writer).with_context(|| out.display().to_string())?;
-        writer
-            .flush()
-            .with_context(|| format!("{}: cannot write", out.display()))?;
-        summary
-    };
-    temp.as_file()
-        .sync_all()
-        .with_context(|| format!("{}: cannot write", out.display()))?;
-    Ok((temp, summary))
 }
 
 /// `stet docs`: one line per document.

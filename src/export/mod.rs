@@ -14,6 +14,7 @@ mod doccano;
 mod jsonl;
 mod labelstudio;
 mod names;
+mod run;
 pub mod split;
 mod tokens;
 mod webanno;
@@ -34,6 +35,7 @@ pub use csv::write_csv;
 pub use doccano::write_doccano;
 pub use jsonl::write_jsonl;
 pub use labelstudio::{labelstudio_config, write_labelstudio};
+pub use run::{ExportOutcome, ExportRequest, export_to_path, labelstudio_config_path, part_path};
 pub use split::{SplitPart, SplitSpec, assign_split};
 pub use webanno::write_webanno;
 
