@@ -604,3 +604,28 @@ fn the_agreement_window_shows_scores() {
     assert!(harness.query_all_by_label("0.500").count() >= 2);
     harness.get_by_label_contains("2 disagreements · exact F1 0.500");
 }
+
+#[test]
+fn file_export_writes_the_chosen_format_where_the_dialog_says() {
+    let setup = setup();
+    let out = setup.dir.join("out.csv");
+    let dialogs = ScriptedDialogs::new([Picked::Chosen(vec![out.clone()])]);
+    let mut harness = app_on(&setup.project, dialogs);
+    drag_over(&mut harness, "about 70,000 troops");
+    press(&mut harness, Key::Num3);
+    harness.get_by_label("File").click();
+    harness.run();
+    harness.get_by_label("Export dataset…").click();
+    harness.run();
+    harness.get_by_label("CSV, one row per span").click();
+    harness.run();
+    harness.get_by_label("Export…").click();
+    wait_for_status(&mut harness, "Exported 2 documents and 1 spans");
+    let csv = std::fs::read_to_string(&out).unwrap();
+    assert!(csv.starts_with('\u{feff}'), "UTF-8 with BOM");
+    assert!(
+        csv.contains(",figure,about 70,000 troops,")
+            || csv.contains(",figure,\"about 70,000 troops\","),
+        "{csv}"
+    );
+}

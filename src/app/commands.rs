@@ -64,6 +64,8 @@ pub enum Command {
         b: String,
     },
     ShowAgreement,
+    /// Exports with the Export window's choices to this path.
+    ExportTo(PathBuf),
 }
 
 const MIN_FONT: f32 = 9.0;
@@ -237,6 +239,7 @@ impl StetApp {
                 self.review.compare = Some((a, b));
                 self.open_document(document)?;
             }
+            Command::ExportTo(path) => self.start_export(path, ctx),
             Command::ShowAgreement => {
                 self.review.agreement.open = true;
                 if self.review.agreement.report.is_none() && !self.review.agreement.busy() {
@@ -543,7 +546,8 @@ impl StetApp {
                 };
                 self.send(Command::NewProject(path));
             }
-            (DialogKind::MergeProject | DialogKind::Export, _) | (_, None) => {
+            (DialogKind::Export, Some(path)) => self.send(Command::ExportTo(path)),
+            (DialogKind::MergeProject, _) | (_, None) => {
                 self.status.info("Not available yet");
             }
         }

@@ -66,6 +66,10 @@ impl StetApp {
         if ui.button("Import a folder…").clicked() {
             self.send(Command::Ask(DialogKind::ImportFolder));
         }
+        ui.separator();
+        if ui.button("Export dataset…").clicked() {
+            self.export.open = true;
+        }
     }
 
     fn edit_menu_ui(&mut self, ui: &mut egui::Ui) {

@@ -9,6 +9,7 @@ pub mod article_view;
 mod commands;
 pub mod dialogs;
 mod doc_list;
+mod export_window;
 mod import_job;
 mod keys;
 mod launch;

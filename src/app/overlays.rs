@@ -14,6 +14,7 @@ impl StetApp {
         self.import_progress_ui(ctx);
         self.import_errors_ui(ctx);
         self.agreement_window_ui(ctx);
+        self.export_window_ui(ctx);
     }
 
     fn shortcuts_ui(&mut self, ctx: &egui::Context) {

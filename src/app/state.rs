@@ -48,6 +48,7 @@ pub struct StetApp {
     /// Why the last selection was refused, repeated if a label key is pressed after it.
     pub(crate) last_refusal: Option<String>,
     pub(crate) review: ReviewState,
+    pub(crate) export: super::export_window::ExportWindow,
 }
 
 /// Reviewing: which layers show, compare mode, verdicts on the open document.
@@ -247,6 +248,7 @@ impl StetApp {
             scroll_list_to_open: true,
             last_refusal: None,
             review: ReviewState::default(),
+            export: super::export_window::ExportWindow::default(),
         };
         app.reload_documents()?;
         if let Some(first) = app.documents.all.first().map(|d| d.id) {
