@@ -7,6 +7,7 @@
 pub mod agreement;
 pub mod alpha_u;
 pub mod kappa;
+pub mod merge;
 pub mod span_match;
 
 pub use agreement::{
