@@ -36,6 +36,8 @@ enum Command {
     Docs(cli::ProjectArgs),
     /// Count documents and spans per label, annotator and status.
     Stats(cli::ProjectArgs),
+    /// Merge colleagues' project files into this project.
+    Merge(cli::MergeArgs),
 }
 
 fn main() -> ExitCode {
@@ -45,6 +47,7 @@ fn main() -> ExitCode {
         Some(Command::Export(args)) => cli::export(&args),
         Some(Command::Docs(args)) => cli::docs(&args),
         Some(Command::Stats(args)) => cli::stats(&args),
+        Some(Command::Merge(args)) => cli::merge(&args),
         None => cli::open_app(cli.project, cli.annotator, cli.scheme, &cli.articles),
     };
     match result {
