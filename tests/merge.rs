@@ -266,7 +266,10 @@ fn merge_brings_their_layer_and_their_new_document() {
 #[test]
 fn merging_the_same_file_twice_changes_nothing() {
     let mut s = setup();
+    let cache_size = count(&s.mine, "PRAGMA cache_size");
     s.merge();
+    // The merge's bigger page cache is given back.
+    assert_eq!(count(&s.mine, "PRAGMA cache_size"), cache_size);
     let before = dump(&s.mine);
     let ops_before = count(&s.mine, "SELECT count(*) FROM ops");
     let state_before = count(&s.mine, "SELECT count(*) FROM merge_state");

@@ -26,10 +26,11 @@ pub struct MergeArgs {
     pub theirs: Vec<PathBuf>,
 }
 
-/// `stet merge`: merges each file in its own transaction; a summary line per file on
-/// standard output, conflicts on standard error; exit status 1 if a file could not be merged
-/// (conflicts are reported, not errors).
+/// `stet merge`: merges each file in turn; exit status 1 if one could not be merged.
 pub fn merge(args: &MergeArgs) -> anyhow::Result<ExitCode> {
+    // Each file is merged in its own transaction: a summary line per file goes to standard
+    // output and its conflicts, one per line, to standard error. Conflicts are reported, not
+    // errors: the merge did what it could and left the rest as it was here.
     let mine = &args.project.project;
     // A project that does not exist yet is created only if some file can be merged into it.
     if !mine.exists() {

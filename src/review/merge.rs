@@ -13,6 +13,8 @@
 //! Where nothing was merged before (no `merge_state` row), the operation logs of both projects
 //! serve as history: a copy that equals an earlier version of the other side's span is the
 //! older one, and a span this project once had and removed is not brought back.
+//!
+//! Review data (verdicts, document review states) is not merged.
 
 use std::collections::{HashMap, HashSet};
 use std::fmt;
@@ -242,13 +244,13 @@ impl<T> At<T> for rusqlite::Result<T> {
     }
 }
 
-/// Merges the project file `theirs` into `mine` in one transaction, recording the merge in
-/// the operation log as done by `by`; `theirs` is opened read-only and never changed.
+/// Merges the project file `theirs` into `mine` in one transaction; `theirs` is only read.
 pub fn merge_project(
     mine: &mut Project,
     theirs: &Path,
     by: &str,
 ) -> Result<MergeReport, MergeError> {
+    // `by` is the person merging, whom the operation log names.
     let mine_path = mine.path().to_owned();
     if mine.is_read_only() {
         return Err(StoreError::ReadOnly { path: mine_path }.into());
@@ -269,10 +271,8 @@ pub fn merge_project(
     let cache: i64 = conn
         .pragma_query_value(None, "cache_size", |r| r.get(0))
         .at(&mine_path)?;
-    for (conn, path) in [(conn, mine_path.as_path()), (source.connection(), theirs)] {
-        conn.pragma_update(None, "cache_size", MERGE_CACHE_KIB)
-            .at(path)?;
-    }
+    conn.pragma_update(None, "cache_size", MERGE_CACHE_KIB)
+        .at(&mine_path)?;
     let result = merge_connections(conn, source.connection(), &mine_path, theirs, by);
     if let Err(err) = conn.pragma_update(None, "cache_size", cache) {
         tracing::warn!(
@@ -292,8 +292,9 @@ pub fn merge_project(
     Ok(report)
 }
 
-/// The page cache a merge may use on each side, in SQLite's negative-KiB form (256 MiB).
-const MERGE_CACHE_KIB: i64 = -262_144;
+/// The page cache a merge may use here, in SQLite's negative-KiB form (512 MiB). Their
+/// file is read in order and needs no more than the default.
+const MERGE_CACHE_KIB: i64 = -524_288;
 
 /// The merge proper, in one transaction on `mine` and one read transaction on `source`.
 fn merge_connections(
