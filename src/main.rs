@@ -38,6 +38,8 @@ enum Command {
     Stats(cli::ProjectArgs),
     /// Measure agreement between annotators (F1, Cohen's/Fleiss' κ, Krippendorff's α_u).
     Agree(cli::AgreeArgs),
+    /// Merge colleagues' project files into this project.
+    Merge(cli::MergeArgs),
 }
 
 fn main() -> ExitCode {
@@ -48,6 +50,7 @@ fn main() -> ExitCode {
         Some(Command::Docs(args)) => cli::docs(&args),
         Some(Command::Stats(args)) => cli::stats(&args),
         Some(Command::Agree(args)) => cli::agree(&args),
+        Some(Command::Merge(args)) => cli::merge(&args),
         None => cli::open_app(cli.project, cli.annotator, cli.scheme, &cli.articles),
     };
     match result {

@@ -20,6 +20,10 @@ use stet::ingest::import_paths;
 use stet::model::{LabelScheme, SchemeError};
 use stet::store::{Access, Project};
 
+mod merge;
+
+pub use merge::{MergeArgs, merge};
+
 /// Options every project command takes.
 #[derive(Debug, Args)]
 pub struct ProjectArgs {

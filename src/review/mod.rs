@@ -8,6 +8,7 @@ pub mod agreement;
 pub mod alpha_u;
 pub mod compare;
 pub mod kappa;
+pub mod merge;
 pub mod span_match;
 
 pub use agreement::{
