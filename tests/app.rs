@@ -629,3 +629,47 @@ fn file_export_writes_the_chosen_format_where_the_dialog_says() {
         "{csv}"
     );
 }
+
+#[test]
+fn file_merge_brings_a_colleagues_layer_in() {
+    let setup = setup();
+    // Ben's copy: the same newswire article, tagged by ben.
+    let theirs = setup.dir.join("ben.stet");
+    let mut project = Project::create(&theirs, &LabelScheme::newsroom()).unwrap();
+    import_paths(
+        &mut project,
+        &[PathBuf::from(NEWSWIRE)],
+        "ben",
+        &mut |_, _| {},
+    )
+    .unwrap();
+    let doc = project.documents().unwrap()[0].id;
+    let text = project.document(doc).unwrap().text;
+    let byte = text.find("94,300").unwrap();
+    let start = text[..byte].chars().count();
+    project
+        .add_span("ben", doc, CharRange::new(start, start + 6), "figure", "")
+        .unwrap();
+    drop(project);
+    let dialogs = ScriptedDialogs::new([Picked::Chosen(vec![theirs])]);
+    let mut harness = app_on(&setup.project, dialogs);
+    harness.get_by_label("File").click();
+    harness.run();
+    harness.get_by_label("Merge a colleague's project…").click();
+    wait_for_status(&mut harness, "Merged");
+    let (message, _) = harness.state().status_message();
+    assert!(
+        message.contains("0 documents and 1 spans added"),
+        "{message}"
+    );
+    let mine = stored_spans(&setup.project, open_doc(&harness));
+    assert_eq!(mine.len(), 1);
+    assert_eq!(mine[0].annotator, "ben");
+    assert_eq!(
+        chars(harness.state().open_text().unwrap(), mine[0].range),
+        "94,300"
+    );
+    // Ben's layer can now be shown or hidden in the Review section.
+    click_label(&mut harness, "Review");
+    harness.get_by_label("ben");
+}

@@ -66,6 +66,8 @@ pub enum Command {
     ShowAgreement,
     /// Exports with the Export window's choices to this path.
     ExportTo(PathBuf),
+    /// Merges a colleague's project file into this one.
+    Merge(PathBuf),
 }
 
 const MIN_FONT: f32 = 9.0;
@@ -240,6 +242,7 @@ impl StetApp {
                 self.open_document(document)?;
             }
             Command::ExportTo(path) => self.start_export(path, ctx),
+            Command::Merge(path) => self.start_merge(path, ctx),
             Command::ShowAgreement => {
                 self.review.agreement.open = true;
                 if self.review.agreement.report.is_none() && !self.review.agreement.busy() {
@@ -547,9 +550,8 @@ impl StetApp {
                 self.send(Command::NewProject(path));
             }
             (DialogKind::Export, Some(path)) => self.send(Command::ExportTo(path)),
-            (DialogKind::MergeProject, _) | (_, None) => {
-                self.status.info("Not available yet");
-            }
+            (DialogKind::MergeProject, Some(path)) => self.send(Command::Merge(path)),
+            (_, None) => {}
         }
     }
 

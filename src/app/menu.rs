@@ -66,6 +66,9 @@ impl StetApp {
         if ui.button("Import a folder…").clicked() {
             self.send(Command::Ask(DialogKind::ImportFolder));
         }
+        if ui.button("Merge a colleague's project…").clicked() {
+            self.send(Command::Ask(DialogKind::MergeProject));
+        }
         ui.separator();
         if ui.button("Export dataset…").clicked() {
             self.export.open = true;

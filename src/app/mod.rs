@@ -14,6 +14,7 @@ mod import_job;
 mod keys;
 mod launch;
 mod menu;
+mod merge_job;
 mod overlays;
 mod recent;
 mod review_panel;
@@ -49,6 +50,7 @@ impl StetApp {
         self.overlays_ui(&ctx);
         self.apply_commands(&ctx);
         self.poll_import();
+        self.poll_merge();
         if !self.commands.is_empty() {
             ctx.request_repaint();
         }

@@ -98,7 +98,7 @@ impl StetApp {
             return;
         }
         let mut open = true;
-        egui::Window::new("Files that were not imported")
+        egui::Window::new("Problems to look at")
             .open(&mut open)
             .default_width(560.0)
             .show(ctx, |ui| {

@@ -49,6 +49,7 @@ pub struct StetApp {
     pub(crate) last_refusal: Option<String>,
     pub(crate) review: ReviewState,
     pub(crate) export: super::export_window::ExportWindow,
+    pub(crate) merge_job: Option<super::merge_job::MergeJob>,
 }
 
 /// Reviewing: which layers show, compare mode, verdicts on the open document.
@@ -249,6 +250,7 @@ impl StetApp {
             last_refusal: None,
             review: ReviewState::default(),
             export: super::export_window::ExportWindow::default(),
+            merge_job: None,
         };
         app.reload_documents()?;
         if let Some(first) = app.documents.all.first().map(|d| d.id) {
