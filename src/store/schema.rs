@@ -75,7 +75,7 @@ CREATE TABLE merge_state (
     span_uid   TEXT NOT NULL,
     version    TEXT NOT NULL,
     PRIMARY KEY (source_uid, span_uid)
-);
+) WITHOUT ROWID;
 CREATE TABLE verdicts (
     span_id      INTEGER NOT NULL REFERENCES spans(id) ON DELETE CASCADE,
     reviewer_id  INTEGER NOT NULL REFERENCES annotators(id),
