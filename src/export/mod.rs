@@ -26,8 +26,8 @@ use std::path::Path;
 use rusqlite::params_from_iter;
 use serde_json::{Map, Value};
 
-use crate::model::{CharRange, Origin, Span, Timestamp};
-use crate::store::{DocumentInfo, Project, StoreError};
+use crate::model::{Span, Timestamp};
+use crate::store::{DocumentInfo, Project, SPAN_COLUMNS, StoreError, read_span};
 
 pub use brat::write_brat;
 pub use conll::write_conll;
@@ -186,12 +186,7 @@ pub fn for_each_document(
     } else {
         None
     };
-    let mut span_sql = String::from(
-        "SELECT s.id, s.document_id, s.start, s.\"end\", l.name, a.name, s.note, s.origin,
-                s.created_at, s.updated_at, s.uid
-         FROM spans s JOIN labels l ON l.id = s.label_id JOIN annotators a ON a.id = s.annotator_id
-         WHERE 1",
-    );
+    let mut span_sql = format!("SELECT {SPAN_COLUMNS} WHERE 1");
     let mut args: Vec<&str> = Vec::new();
     for (column, values) in [("a.name", &filter.annotators), ("l.name", &filter.labels)] {
         if !values.is_empty() {
@@ -254,25 +249,7 @@ pub fn for_each_document(
 }
 
 fn read_export_span(row: Option<&rusqlite::Row<'_>>) -> rusqlite::Result<Option<Span>> {
-    let Some(row) = row else {
-        return Ok(None);
-    };
-    let origin: String = row.get(7)?;
-    Ok(Some(Span {
-        id: row.get(0)?,
-        document_id: row.get(1)?,
-        range: CharRange::new(
-            row.get::<_, i64>(2)? as usize,
-            row.get::<_, i64>(3)? as usize,
-        ),
-        label: row.get(4)?,
-        annotator: row.get(5)?,
-        note: row.get(6)?,
-        origin: Origin::parse(&origin),
-        created_at: Timestamp(row.get(8)?),
-        updated_at: Timestamp(row.get(9)?),
-        uid: row.get(10)?,
-    }))
+    row.map(read_span).transpose()
 }
 
 /// Documents marked done by any of `annotators` (or by anyone when empty).

@@ -25,7 +25,7 @@ pub use documents::{
 };
 pub use ops::{OpKind, OpOutcome};
 pub use review::{GOLD, ReviewStatus, Verdict, VerdictRecord};
-pub use spans::SpanEdit;
+pub use spans::{SPAN_COLUMNS, SpanEdit, read_span};
 pub use stats::{AnnotatorStats, Stats};
 
 /// The project-format version this stet writes. Bumped by each migration.

@@ -14,7 +14,8 @@ pub struct SpanEdit {
     pub note: Option<String>,
 }
 
-const SPAN_COLUMNS: &str = "s.id, s.document_id, s.start, s.\"end\", l.name, a.name, s.note,
+/// The columns [`read_span`] reads, with the joins they need; append a `WHERE` clause.
+pub const SPAN_COLUMNS: &str = "s.id, s.document_id, s.start, s.\"end\", l.name, a.name, s.note,
      s.origin, s.created_at, s.updated_at, s.uid
      FROM spans s JOIN labels l ON l.id = s.label_id JOIN annotators a ON a.id = s.annotator_id";
 
@@ -183,7 +184,8 @@ pub(super) fn span_in(conn: &Connection, id: i64) -> Result<Option<Span>> {
         .optional()?)
 }
 
-fn read_span(row: &rusqlite::Row<'_>) -> rusqlite::Result<Span> {
+/// Reads a span from a row selected with [`SPAN_COLUMNS`].
+pub fn read_span(row: &rusqlite::Row<'_>) -> rusqlite::Result<Span> {
     let origin: String = row.get(7)?;
     Ok(Span {
         id: row.get(0)?,
