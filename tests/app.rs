@@ -374,11 +374,13 @@ fn mark_done_and_move_between_documents() {
     assert_eq!(open_doc(&harness), first);
 }
 
-/// Runs frames until the status line starts with `prefix` (an import finishing).
+/// Steps frames until the status line starts with `prefix` (a background job finishing).
+/// Steps, not `run`: a spinner repaints for as long as the job lasts.
 fn wait_for_status(harness: &mut Harness<'_, StetApp>, prefix: &str) {
-    for _ in 0..500 {
-        harness.run();
+    for _ in 0..1000 {
+        harness.step();
         if harness.state().status_message().0.starts_with(prefix) {
+            harness.run_steps(2);
             return;
         }
         std::thread::sleep(Duration::from_millis(10));
@@ -427,7 +429,9 @@ fn without_a_file_dialog_the_app_asks_for_a_typed_path() {
     harness.get_by_label_contains("No file dialog is available");
     harness.event(Event::Text(article.display().to_string()));
     harness.run();
-    press(&mut harness, Key::Enter);
+    // Enter starts the import on a worker thread: step rather than run to a settled frame.
+    harness.key_press(Key::Enter);
+    harness.step();
     wait_for_status(&mut harness, "Imported 1 document");
     harness.get_by_label("0 of 3 done");
 }
@@ -591,13 +595,14 @@ fn the_agreement_window_shows_scores() {
     two_annotators(&setup);
     let mut harness = app(&setup);
     harness.state_mut().send(stet::app::Command::ShowAgreement);
-    for _ in 0..300 {
-        harness.run();
+    for _ in 0..1000 {
+        harness.step();
         if harness.query_by_label_contains("ana vs ben").is_some() {
             break;
         }
         std::thread::sleep(Duration::from_millis(10));
     }
+    harness.run_steps(2);
     harness.get_by_label_contains("ana vs ben · 1 documents");
     // Exact F1 over the pair: 1 of 2 spans match on each side, overall and in the document
     // list; figure agrees fully, denial/claim not at all.
