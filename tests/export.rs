@@ -1,7 +1,7 @@
 //! Every export format, parsed back in Rust and compared with the project's spans; byte-identical
 //! output on every run; filters, splits and the command line's output handling.
 
-#[path = "export_fixture.rs"]
+#[path = "common/export_fixture.rs"]
 mod fixture;
 
 use std::collections::{BTreeMap, BTreeSet};

@@ -4,7 +4,7 @@
 //! `$STET_PYTHON`, else `.venv/bin/python` (which `.ci/run` sets up); with neither, it prints a
 //! note and passes, and the Rust round trips in `tests/export.rs` still cover every format.
 
-#[path = "export_fixture.rs"]
+#[path = "common/export_fixture.rs"]
 mod fixture;
 
 use std::path::{Path, PathBuf};

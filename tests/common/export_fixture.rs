@@ -1,5 +1,5 @@
-//! The project every export test uses (included by `export.rs` and `export_readers.rs` with
-//! `#[path]`; compiled on its own it has no tests).
+//! The project every export test uses, included by `export.rs` and `export_readers.rs` with
+//! `#[path]` (it sits in `tests/common/` so cargo does not build it as a test of its own).
 //!
 //! Its texts hold what breaks naive exporters: an emoji (two UTF-16 units), combining marks,
 //! Persian digits, curly quotes, a no-break space, a tab, CRLF line ends, and spans that nest,
