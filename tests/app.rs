@@ -8,6 +8,7 @@ use egui::{Event, Key, Modifiers, PointerButton, Pos2, pos2, vec2};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use stet::app::{Picked, ScriptedDialogs, StetApp, theme};
+use stet::export::{ExportFilter, write_jsonl};
 use stet::ingest::import_paths;
 use stet::model::{CharRange, DocStatus, LabelScheme, Span};
 use stet::store::{Access, Project};
@@ -413,6 +414,58 @@ fn file_import_uses_the_injected_dialog_and_runs_in_the_background() {
         "# Port strike ends\n\nDock workers returned on Monday.\n"
     );
     harness.get_by_label("0 of 3 done");
+}
+
+#[test]
+fn file_import_of_a_colleagues_export_merges_it() {
+    let setup = setup();
+    // Ben tagged the same newswire article in his project and exported it to JSONL.
+    let theirs = setup.dir.join("ben.stet");
+    let mut project = Project::create(&theirs, &LabelScheme::newsroom()).unwrap();
+    import_paths(
+        &mut project,
+        &[PathBuf::from(NEWSWIRE)],
+        "ben",
+        &mut |_, _| {},
+    )
+    .unwrap();
+    let doc = project.documents().unwrap()[0].id;
+    let text = project.document(doc).unwrap().text;
+    let byte = text.find("94,300").unwrap();
+    let start = text[..byte].chars().count();
+    let uid = project
+        .add_span("ben", doc, CharRange::new(start, start + 6), "figure", "")
+        .unwrap()
+        .uid;
+    let export = setup.dir.join("ben.jsonl");
+    let mut out = Vec::new();
+    write_jsonl(&project, &ExportFilter::default(), &mut out).unwrap();
+    std::fs::write(&export, out).unwrap();
+    drop(project);
+
+    let dialogs = ScriptedDialogs::new([Picked::Chosen(vec![export])]);
+    let mut harness = app_on(&setup.project, dialogs);
+    harness.get_by_label("File").click();
+    harness.run();
+    harness.get_by_label("Import articles…").click();
+    wait_for_status(&mut harness, "Imported 0 document");
+    harness.run();
+    let (message, _) = harness.state().status_message();
+    assert!(
+        message.contains("merged ben.jsonl: 0 documents added; spans: 1 added"),
+        "{message}"
+    );
+    // Ben's tag, with his uid, on the article it belongs to, which is now open.
+    let spans = stored_spans(&setup.project, open_doc(&harness));
+    assert_eq!(spans.len(), 1);
+    assert_eq!(
+        (spans[0].annotator.as_str(), spans[0].uid.as_str()),
+        ("ben", uid.as_str())
+    );
+    assert_eq!(
+        chars(harness.state().open_text().unwrap(), spans[0].range),
+        "94,300"
+    );
 }
 
 #[test]

@@ -5,9 +5,11 @@
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
+use stet::export::{ExportFilter, write_jsonl};
+use stet::ingest::{ImportReport, import_paths};
 use stet::model::{CharRange, DocStatus, LabelDef, LabelScheme};
 use stet::review::merge::{ConflictKind, MergeError, MergeReport, merge_project};
-use stet::store::{Access, NewDocument, Project, SpanEdit};
+use stet::store::{Access, Fingerprint, NewDocument, Project, SpanEdit};
 
 /// Emoji, curly quotes and an RTL-free Latin text around them.
 const PESKOV: &str = "Kremlin spokesman Dmitry Peskov confirmed talks on Saturday. 😀 “We see that he is putting in place the capacity,” Psaki said. Russia has massed about 70,000 troops.";
@@ -894,5 +896,300 @@ fn cli_merges_good_files_and_fails_on_a_bad_one() {
         .success()
         .stdout(predicates::str::contains(
             "3 documents added; spans: 7 added",
+        ));
+}
+
+// ---- A colleague's JSONL export, imported: merged like their project ----
+
+impl Setup {
+    /// Ben's project exported to JSONL (`filter` as `stet export` builds it) at `name`.
+    fn export(&self, name: &str, filter: &ExportFilter) -> PathBuf {
+        let path = self.mine_path.with_file_name(name);
+        let theirs = Project::open(&self.theirs_path, Access::ReadOnly).unwrap();
+        let mut out = Vec::new();
+        write_jsonl(&theirs, filter, &mut out).unwrap();
+        std::fs::write(&path, out).unwrap();
+        path
+    }
+
+    /// `stet import` of `path` into ana's project.
+    fn import(&mut self, path: &Path) -> ImportReport {
+        import_paths(&mut self.mine, &[path.to_owned()], "ana", &mut |_, _| {}).unwrap()
+    }
+}
+
+/// The one merge an import of a single export did.
+fn merged(report: &ImportReport) -> &MergeReport {
+    assert!(report.errors.is_empty(), "{report:?}");
+    assert_eq!(report.merged.len(), 1, "{report:?}");
+    &report.merged[0]
+}
+
+fn ben_spans(project: &Project) -> Vec<String> {
+    dump(project)
+        .into_iter()
+        .filter(|l| l.contains(" ben "))
+        .collect()
+}
+
+#[test]
+fn a_colleagues_jsonl_export_brings_their_layer_with_their_span_uids() {
+    let mut s = setup();
+    let export = s.export("ben.jsonl", &ExportFilter::default());
+    let report = s.import(&export);
+    let first = merged(&report);
+    assert_eq!(first.documents_added, 1);
+    assert_eq!(first.spans_added, 7);
+    assert!(first.conflicts.is_empty());
+    // Nothing is counted twice as a plain import.
+    assert!(report.added.is_empty() && report.spans_added == 0);
+    assert_eq!(
+        report.first_document(),
+        first.documents_new.first().copied()
+    );
+
+    // Ben's spans as his project has them: same documents, offsets, texts and uids.
+    assert_eq!(ben_spans(&s.mine), ben_spans(&s.theirs()));
+    let floods = s.mine.document(doc_id(&s.mine, FLOODS).unwrap()).unwrap();
+    assert_eq!(floods.text, FLOODS);
+    assert_eq!(floods.info.title, "Floods");
+
+    // Importing the same export again changes nothing.
+    let before = dump(&s.mine);
+    let ops = count(&s.mine, "SELECT count(*) FROM ops");
+    let again = s.import(&export);
+    assert!(!merged(&again).changed(), "{again:?}");
+    assert_eq!(merged(&again).spans_unchanged, 7);
+    assert_eq!(dump(&s.mine), before);
+    assert_eq!(count(&s.mine, "SELECT count(*) FROM ops"), ops);
+}
+
+#[test]
+fn their_later_export_applies_edits_and_deletions_without_duplicates() {
+    let mut s = setup();
+    let first = s.export("ben-1.jsonl", &ExportFilter::default());
+    s.import(&first);
+    let mut theirs = s.theirs();
+    let claim = find(&theirs, "ben", PESKOV, "Dmitry Peskov confirmed talks").unwrap();
+    let claim_uid = theirs.span(claim).unwrap().uid;
+    theirs
+        .edit_span(
+            "ben",
+            claim,
+            &SpanEdit {
+                label: Some("quote".into()),
+                note: Some("he was quoted".into()),
+                ..SpanEdit::default()
+            },
+        )
+        .unwrap();
+    let denial = find(&theirs, "ben", FLOODS, "the army denied").unwrap();
+    theirs.delete_span("ben", denial).unwrap();
+    drop(theirs);
+    let second = s.export("ben-2.jsonl", &ExportFilter::default());
+
+    let report = s.import(&second);
+    let m = merged(&report);
+    assert_eq!(
+        (
+            m.spans_updated,
+            m.spans_deleted,
+            m.spans_added,
+            m.spans_unchanged
+        ),
+        (1, 1, 0, 5),
+        "{m:?}"
+    );
+    let id = find(&s.mine, "ben", PESKOV, "Dmitry Peskov confirmed talks").unwrap();
+    let span = s.mine.span(id).unwrap();
+    assert_eq!(
+        (span.label.as_str(), span.note.as_str(), span.uid.as_str()),
+        ("quote", "he was quoted", claim_uid.as_str())
+    );
+    assert!(find(&s.mine, "ben", FLOODS, "the army denied").is_none());
+    assert_eq!(ben_spans(&s.mine).len(), 6);
+    // Ana's own layer is untouched.
+    assert_eq!(
+        dump(&s.mine).iter().filter(|l| l.contains(" ana ")).count(),
+        3
+    );
+}
+
+#[test]
+fn an_older_export_is_refused_whole() {
+    let mut s = setup();
+    let old = s.export("ben-old.jsonl", &ExportFilter::default());
+    let mut theirs = s.theirs();
+    let denial = find(&theirs, "ben", FLOODS, "the army denied").unwrap();
+    theirs.delete_span("ben", denial).unwrap();
+    drop(theirs);
+    let new = s.export("ben-new.jsonl", &ExportFilter::default());
+    assert_eq!(merged(&s.import(&new)).spans_added, 6);
+
+    // The old file still has the tag ben deleted since: taking it would undo his work.
+    let before = dump(&s.mine);
+    let report = s.import(&old);
+    assert!(report.merged.is_empty());
+    assert_eq!(report.errors.len(), 1, "{report:?}");
+    let line = &report.errors[0];
+    assert!(
+        line.starts_with(&format!("{}: an older export of project", old.display())),
+        "{line}"
+    );
+    assert!(line.contains("nothing was merged"), "{line}");
+    assert_eq!(dump(&s.mine), before);
+}
+
+#[test]
+fn a_split_export_speaks_only_for_its_documents() {
+    let mut s = setup();
+    let full = s.export("ben.jsonl", &ExportFilter::default());
+    s.import(&full);
+    let mut theirs = s.theirs();
+    for (text, needle) in [(FLOODS, "the army denied"), (PESKOV, "about 70,000 troops")] {
+        let id = find(&theirs, "ben", text, needle).unwrap();
+        theirs.delete_span("ben", id).unwrap();
+    }
+    drop(theirs);
+    // One part of a split: the Peskov article only.
+    let peskov_only = ExportFilter {
+        documents: Some([Fingerprint::of(PESKOV).uid].into_iter().collect()),
+        ..ExportFilter::default()
+    };
+    let part = s.export("ben-train.jsonl", &peskov_only);
+    let m = merged(&s.import(&part)).clone();
+    assert_eq!((m.spans_deleted, m.spans_unchanged), (1, 2), "{m:?}");
+    assert!(find(&s.mine, "ben", PESKOV, "about 70,000 troops").is_none());
+    // Floods is not in the file: its spans are not taken for deleted.
+    assert!(find(&s.mine, "ben", FLOODS, "the army denied").is_some());
+}
+
+#[test]
+fn edits_on_both_sides_of_an_export_are_a_conflict_and_ours_is_kept() {
+    let mut s = setup();
+    let first = s.export("ben-1.jsonl", &ExportFilter::default());
+    s.import(&first);
+    let ours = find(&s.mine, "ben", FLOODS, "۳۰۰ homes were lost").unwrap();
+    s.mine
+        .edit_span(
+            "ana",
+            ours,
+            &SpanEdit {
+                note: Some("check the count".into()),
+                ..SpanEdit::default()
+            },
+        )
+        .unwrap();
+    let mut theirs = s.theirs();
+    let id = find(&theirs, "ben", FLOODS, "۳۰۰ homes were lost").unwrap();
+    theirs
+        .edit_span(
+            "ben",
+            id,
+            &SpanEdit {
+                label: Some("claim".into()),
+                ..SpanEdit::default()
+            },
+        )
+        .unwrap();
+    drop(theirs);
+    let second = s.export("ben-2.jsonl", &ExportFilter::default());
+    let before = dump(&s.mine);
+    let report = s.import(&second);
+    let m = merged(&report);
+    assert_eq!(m.conflicts.len(), 1, "{m:?}");
+    assert_eq!(m.conflicts[0].kind, ConflictKind::BothChanged);
+    assert_eq!(dump(&s.mine), before);
+    assert_eq!(s.mine.span(ours).unwrap().note, "check the count");
+}
+
+#[test]
+fn a_label_filtered_export_imports_as_plain_tags_without_duplicates() {
+    let mut s = setup();
+    s.merge();
+    let figures = ExportFilter {
+        labels: vec!["figure".into()],
+        ..ExportFilter::default()
+    };
+    let path = s.export("ben-figures.jsonl", &figures);
+    // It cannot say what ben deleted, so it names no project and is not merged.
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(!text.contains("\"project\""), "{text}");
+    let before = dump(&s.mine);
+    let report = s.import(&path);
+    assert!(report.merged.is_empty() && report.errors.is_empty());
+    assert_eq!(report.spans_added, 0);
+    assert_eq!(report.duplicates.len(), 3);
+    assert_eq!(dump(&s.mine), before);
+}
+
+#[test]
+fn a_bad_record_in_an_export_refuses_the_file() {
+    let mut s = setup();
+    let path = s.export("ben.jsonl", &ExportFilter::default());
+    let text = std::fs::read_to_string(&path).unwrap();
+    // Ben's scheme had a label ana's lacks.
+    let bad = text.replacen("\"label\":\"denial\"", "\"label\":\"rumour\"", 1);
+    let line = bad
+        .lines()
+        .position(|l| l.contains("rumour"))
+        .map(|i| i + 1)
+        .unwrap();
+    std::fs::write(&path, bad).unwrap();
+    let before = dump(&s.mine);
+    let docs = s.mine.documents().unwrap().len();
+    let report = s.import(&path);
+    assert_eq!(report.errors.len(), 1, "{report:?}");
+    let error = &report.errors[0];
+    assert!(
+        error.starts_with(&format!("{}:{line}: span ", path.display())),
+        "{error}"
+    );
+    assert!(error.contains("\"rumour\" is not in the project's scheme"));
+    assert!(error.ends_with("nothing merged"), "{error}");
+    assert_eq!(dump(&s.mine), before);
+    assert_eq!(s.mine.documents().unwrap().len(), docs);
+}
+
+#[test]
+fn cli_merge_and_import_both_take_an_export() {
+    let s = setup();
+    let export = s.export("ben.jsonl", &ExportFilter::default());
+    drop(s.mine);
+    stet()
+        .arg("merge")
+        .arg("--project")
+        .arg(&s.mine_path)
+        .arg(&export)
+        .assert()
+        .success()
+        .stdout(format!(
+            "merged {}: 1 document added; spans: 7 added, 0 updated, 0 deleted, 0 unchanged, 0 kept as changed here; 0 conflicts; 0 statuses copied\n",
+            export.display()
+        ));
+    stet()
+        .arg("import")
+        .arg("--project")
+        .arg(&s.mine_path)
+        .arg(&export)
+        .assert()
+        .success()
+        .stdout(predicates::str::contains(format!(
+            "merged {}: 0 documents added; spans: 0 added, 0 updated, 0 deleted, 7 unchanged",
+            export.display()
+        )));
+    // A JSONL that is not a stet export cannot be merged.
+    let plain = s.mine_path.with_file_name("plain.jsonl");
+    std::fs::write(&plain, "{\"text\": \"Officials denied it.\"}\n").unwrap();
+    stet()
+        .arg("merge")
+        .arg("--project")
+        .arg(&s.mine_path)
+        .arg(&plain)
+        .assert()
+        .code(1)
+        .stderr(format!(
+            "stet: error: {}: not a stet JSONL export (its records name no \"project\"); import it with `stet import` instead\n",
+            plain.display()
         ));
 }

@@ -60,9 +60,12 @@ impl FileDialogs for RfdDialogs {
         let dialog = rfd::FileDialog::new().set_title(kind.title());
         let project_filter = |d: rfd::FileDialog| d.add_filter("stet project", &["stet"]);
         let picked: Vec<PathBuf> = match kind {
-            DialogKind::OpenProject | DialogKind::MergeProject => {
-                project_filter(dialog).pick_file().into_iter().collect()
-            }
+            DialogKind::OpenProject => project_filter(dialog).pick_file().into_iter().collect(),
+            DialogKind::MergeProject => project_filter(dialog)
+                .add_filter("stet JSONL export", &["jsonl"])
+                .pick_file()
+                .into_iter()
+                .collect(),
             DialogKind::NewProject => project_filter(dialog)
                 .set_file_name(suggested_name)
                 .save_file()

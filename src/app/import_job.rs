@@ -100,14 +100,25 @@ impl StetApp {
             self.send(Command::OpenDocument(first));
         }
         self.import_errors = report.errors.clone();
-        let message = format!(
+        let mut message = format!(
             "Imported {} document(s), {} span(s); {} already in the project; {} file(s) refused",
             report.added.len(),
             report.spans_added,
             report.duplicates.len(),
             report.errors.len()
         );
-        if report.errors.is_empty() {
+        // Colleagues' exports were merged: say what each did and list its conflicts.
+        for merged in &report.merged {
+            let name = merged.source.file_name().unwrap_or_default().display();
+            message.push_str(&format!("; merged {name}: {}", merged.summary()));
+            self.import_errors.extend(
+                merged
+                    .conflicts
+                    .iter()
+                    .map(|c| format!("{}: {c}", merged.source.display())),
+            );
+        }
+        if self.import_errors.is_empty() {
             self.status.info(message);
         } else {
             self.status.error(message);

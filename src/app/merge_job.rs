@@ -1,10 +1,11 @@
-//! File ▸ Merge a colleague's project, on a worker thread with its own connection.
+//! File ▸ Merge a colleague's project (or their stet JSONL export), on a worker thread with
+//! its own connection.
 
 use std::path::PathBuf;
 use std::thread::JoinHandle;
 
 use super::state::StetApp;
-use crate::review::merge::{MergeReport, merge_project};
+use crate::review::merge::{MergeReport, merge_file};
 use crate::store::{Access, Project};
 
 /// A merge in progress.
@@ -25,7 +26,7 @@ impl StetApp {
             let result = Project::open(&mine, Access::ReadWrite)
                 .map_err(|e| e.to_string())
                 .and_then(|mut project| {
-                    merge_project(&mut project, &theirs, &by).map_err(|e| e.to_string())
+                    merge_file(&mut project, &theirs, &by).map_err(|e| e.to_string())
                 });
             ctx.request_repaint();
             result

@@ -1,11 +1,12 @@
 //! `stet merge`: brings colleagues' project files into this project.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Args;
 
-use stet::review::merge::merge_project;
+use stet::ingest::{FileKind, read_file};
+use stet::review::merge::merge_file;
 use stet::store::{Access, Project};
 
 use super::{ProjectArgs, annotator_name, open_for_writing};
@@ -21,7 +22,8 @@ pub struct MergeArgs {
     /// Label scheme for a project that does not exist yet.
     #[arg(long, value_name = "FILE.ron")]
     pub scheme: Option<PathBuf>,
-    /// Colleagues' project files; each is read only and never changed.
+    /// Colleagues' project files, or their stet JSONL exports (`.jsonl`); each is read only
+    /// and never changed.
     #[arg(required = true, value_name = "THEIRS.stet")]
     pub theirs: Vec<PathBuf>,
 }
@@ -37,8 +39,7 @@ pub fn merge(args: &MergeArgs) -> anyhow::Result<ExitCode> {
         let errors: Vec<String> = args
             .theirs
             .iter()
-            .filter_map(|path| Project::open(path, Access::ReadOnly).err())
-            .map(|err| err.to_string())
+            .filter_map(|path| readable(path).err())
             .collect();
         if errors.len() == args.theirs.len() {
             for line in &errors {
@@ -51,7 +52,7 @@ pub fn merge(args: &MergeArgs) -> anyhow::Result<ExitCode> {
     let by = annotator_name(args.annotator.as_deref());
     let mut failed = false;
     for path in &args.theirs {
-        match merge_project(&mut project, path, &by) {
+        match merge_file(&mut project, path, &by) {
             Ok(report) => {
                 for conflict in &report.conflicts {
                     eprintln!("stet: conflict: {}: {conflict}", path.display());
@@ -69,4 +70,16 @@ pub fn merge(args: &MergeArgs) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// Whether `path` can be merged at all (before a project is created for it).
+fn readable(path: &Path) -> Result<(), String> {
+    match FileKind::of(path) {
+        Some(FileKind::Jsonl) => read_file(path, FileKind::Jsonl)
+            .map(drop)
+            .map_err(|err| err.to_string()),
+        _ => Project::open(path, Access::ReadOnly)
+            .map(drop)
+            .map_err(|err| err.to_string()),
+    }
 }

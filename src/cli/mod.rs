@@ -155,6 +155,13 @@ pub fn import(args: &ImportArgs) -> anyhow::Result<ExitCode> {
     for line in &report.errors {
         eprintln!("stet: error: {line}");
     }
+    // Colleagues' exports were merged: the same lines `stet merge` prints.
+    for merged in &report.merged {
+        for conflict in &merged.conflicts {
+            eprintln!("stet: conflict: {}: {conflict}", merged.source.display());
+        }
+        println!("merged {}: {}", merged.source.display(), merged.summary());
+    }
     println!(
         "imported {} document{} and {} span{}; {} already in the project (skipped); {} file{} refused",
         report.added.len(),

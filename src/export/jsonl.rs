@@ -16,10 +16,15 @@ struct Record<'a> {
     text: &'a str,
     spans: Vec<RecordSpan<'a>>,
     meta: &'a Map<String, Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    project: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    revision: Option<i64>,
 }
 
 #[derive(Serialize)]
 struct RecordSpan<'a> {
+    id: &'a str,
     start: usize,
     end: usize,
     label: &'a str,
@@ -29,9 +34,15 @@ struct RecordSpan<'a> {
     note: &'a str,
 }
 
-/// Writes one JSON object per document: `{"id", "title", "text", "spans": [{"start", "end",
-/// "label", "text", "annotator", "note"?}], "meta"}`, where `text[start:end]` in Python is
-/// the span's text.
+/// Writes one JSON object per document: `{"id", "title", "text", "spans": [{"id", "start",
+/// "end", "label", "text", "annotator", "note"?}], "meta", "project"?, "revision"?}`, where
+/// `text[start:end]` in Python is the span's text.
+///
+/// `project` (this project's uid) and `revision` (its operation log's last entry) are
+/// written when the export holds every annotator's spans of every label, so that importing
+/// the file elsewhere can merge it like the project itself: a span missing from a document
+/// the file holds was deleted here. Exports filtered by label or annotator leave them out
+/// and import as plain tags.
 pub fn write_jsonl(
     project: &Project,
     filter: &ExportFilter,
@@ -39,12 +50,18 @@ pub fn write_jsonl(
 ) -> Result<ExportSummary, ExportError> {
     let mut summary = ExportSummary::default();
     let mut line = Vec::new();
+    let origin = if filter.annotators.is_empty() && filter.labels.is_empty() {
+        Some((project.uid()?, project.revision()?))
+    } else {
+        None
+    };
     for_each_document(project, filter, |doc| {
         let index = CharIndex::new(&doc.text);
         let spans = doc
             .spans
             .iter()
             .map(|span| RecordSpan {
+                id: &span.uid,
                 start: span.range.start,
                 end: span.range.end,
                 label: &span.label,
@@ -59,6 +76,8 @@ pub fn write_jsonl(
             text: &doc.text,
             spans,
             meta: &doc.meta,
+            project: origin.as_ref().map(|(uid, _)| uid.as_str()),
+            revision: origin.as_ref().map(|(_, revision)| *revision),
         };
         line.clear();
         serde_json::to_writer(&mut line, &record)

@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 
 use super::{Article, Collected, FileKind, IngestError, collect_paths, read_file};
 use crate::model::Origin;
+use crate::review::merge::{MergeError, MergeReport, merge_export};
 use crate::store::{Fingerprint, InsertError, NewDocument, NewSpan, Project, StoreError};
 
 /// Files per transaction at most; a batch also ends after [`BATCH_TIME`].
@@ -26,6 +27,9 @@ pub struct ImportReport {
     pub errors: Vec<String>,
     /// One line per file passed over (unknown type).
     pub skipped: Vec<String>,
+    /// Colleagues' stet JSONL exports, merged rather than imported (their documents and
+    /// spans are counted here, not above).
+    pub merged: Vec<MergeReport>,
 }
 
 impl ImportReport {
@@ -35,6 +39,14 @@ impl ImportReport {
             .first()
             .copied()
             .or_else(|| self.duplicates.first().map(|(_, id)| *id))
+            .or_else(|| {
+                self.merged.iter().find_map(|m| {
+                    m.documents_new
+                        .first()
+                        .or(m.documents_matched.first())
+                        .copied()
+                })
+            })
     }
 }
 
@@ -42,6 +54,10 @@ impl ImportReport {
 /// `annotator`. `progress(done, total)` is called after each file. Bad files are reported in
 /// the result and leave the project as it was; only a failure of the project itself is an
 /// `Err`.
+///
+/// A stet JSONL export of another project (its records name their `"project"`) is merged
+/// like that project ([`merge_export`]): spans keep their uids, and the colleague's later
+/// edits and deletions are applied by the next import of a newer export.
 pub fn import_paths(
     project: &mut Project,
     paths: &[PathBuf],
@@ -71,12 +87,20 @@ pub fn import_paths(
         let started = Instant::now();
         let mut batch = project.batch()?;
         let mut in_batch = 0;
+        let mut export = None;
         while in_batch < BATCH_FILES && started.elapsed() < BATCH_TIME {
             let Some((path, read)) = pending.next() else {
                 break;
             };
             match read {
-                Ok(prepared) => insert_prepared(&mut batch, &path, prepared, &mut report)?,
+                Ok(Read::Documents(prepared)) => {
+                    insert_prepared(&mut batch, &path, prepared, &mut report)?;
+                }
+                Ok(Read::Export(articles)) => {
+                    // A merge has its own transaction: end this batch first.
+                    export = Some((path, articles));
+                    break;
+                }
                 Err(err) => report.errors.push(err.to_string()),
             }
             in_batch += 1;
@@ -84,6 +108,11 @@ pub fn import_paths(
             progress(done, total);
         }
         batch.commit()?;
+        if let Some((path, articles)) = export {
+            merge_file(project, &path, articles, annotator, &mut report)?;
+            done += 1;
+            progress(done, total);
+        }
     }
     // The reader only ends early if this side stopped receiving, which it did not.
     let _ = reader.join();
@@ -98,9 +127,14 @@ pub fn import_articles(
     annotator: &str,
 ) -> Result<ImportReport, StoreError> {
     let mut report = ImportReport::default();
-    let mut batch = project.batch()?;
-    insert_file(&mut batch, source, articles, annotator, &mut report)?;
-    batch.commit()?;
+    match classify(articles, source, annotator) {
+        Read::Documents(prepared) => {
+            let mut batch = project.batch()?;
+            insert_prepared(&mut batch, source, prepared, &mut report)?;
+            batch.commit()?;
+        }
+        Read::Export(articles) => merge_file(project, source, articles, annotator, &mut report)?,
+    }
     Ok(report)
 }
 
@@ -110,18 +144,61 @@ struct Prepared {
     lines: Vec<Option<usize>>,
 }
 
+/// What reading one file gave.
+enum Read {
+    Documents(Prepared),
+    /// A colleague's stet export, to merge.
+    Export(Vec<Article>),
+}
+
 /// Reads, parses, hashes and measures each file on the reader thread.
 fn read_all(
     files: Vec<(PathBuf, FileKind)>,
     annotator: &str,
-    sender: mpsc::SyncSender<(PathBuf, Result<Prepared, IngestError>)>,
+    sender: mpsc::SyncSender<(PathBuf, Result<Read, IngestError>)>,
 ) {
     for (path, kind) in files {
-        let read = read_file(&path, kind).map(|articles| prepare(articles, &path, annotator));
+        let read = read_file(&path, kind).map(|articles| classify(articles, &path, annotator));
         if sender.send((path, read)).is_err() {
             return;
         }
     }
+}
+
+/// Sorts a file's articles into documents to insert or an export to merge.
+fn classify(articles: Vec<Article>, path: &Path, annotator: &str) -> Read {
+    if articles.first().is_some_and(|a| a.export.is_some()) {
+        Read::Export(articles)
+    } else {
+        Read::Documents(prepare(articles, path, annotator))
+    }
+}
+
+/// Merges a colleague's export, recording the outcome in `report`. An export of this very
+/// project is imported as plain documents and tags instead: it has nothing to merge.
+fn merge_file(
+    project: &mut Project,
+    path: &Path,
+    articles: Vec<Article>,
+    annotator: &str,
+    report: &mut ImportReport,
+) -> Result<(), StoreError> {
+    let own = articles
+        .first()
+        .and_then(|a| a.export.as_ref())
+        .is_some_and(|origin| project.uid().is_ok_and(|uid| uid == origin.project));
+    if own {
+        let mut batch = project.batch()?;
+        insert_prepared(&mut batch, path, prepare(articles, path, annotator), report)?;
+        return batch.commit();
+    }
+    match merge_export(project, path, articles, annotator, annotator) {
+        Ok(merged) => report.merged.push(merged),
+        // The project itself failing ends the import, as it does for plain files.
+        Err(MergeError::Store(err)) => return Err(err),
+        Err(err) => report.errors.push(err.to_string()),
+    }
+    Ok(())
 }
 
 fn prepare(articles: Vec<Article>, path: &Path, annotator: &str) -> Prepared {
@@ -135,17 +212,6 @@ fn prepare(articles: Vec<Article>, path: &Path, annotator: &str) -> Prepared {
         })
         .collect();
     Prepared { docs, lines }
-}
-
-/// Inserts one file's articles all or nothing, recording the outcome in `report`.
-fn insert_file(
-    batch: &mut crate::store::Batch<'_>,
-    path: &Path,
-    articles: Vec<Article>,
-    annotator: &str,
-    report: &mut ImportReport,
-) -> Result<(), StoreError> {
-    insert_prepared(batch, path, prepare(articles, path, annotator), report)
 }
 
 fn insert_prepared(

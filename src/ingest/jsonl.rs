@@ -8,7 +8,8 @@ use std::path::Path;
 use serde_json::{Map, Value};
 
 use super::{
-    Article, ArticleSpan, IngestError, Problem, SourceFormat, first_line_title, make_title,
+    Article, ArticleSpan, ExportOrigin, IngestError, Problem, SourceFormat, first_line_title,
+    make_title,
 };
 use crate::model::{CharIndex, CharRange};
 
@@ -16,24 +17,86 @@ use crate::model::{CharIndex, CharRange};
 const QUOTE_CHARS: usize = 40;
 
 /// Reads a decoded JSONL file: one article per non-blank line.
+///
+/// A stet export names its project on every record and gives every span its uid: such a
+/// file must come from one project, with no uid twice, or it is refused.
 pub fn read_jsonl(text: &str, path: &Path) -> Result<Vec<Article>, IngestError> {
-    let mut articles = Vec::new();
+    let mut articles: Vec<Article> = Vec::new();
+    let mut span_uids = std::collections::HashSet::new();
     for (index, line) in text.split('\n').enumerate() {
         let number = index + 1;
         if line.trim().is_empty() {
             continue;
         }
+        let at_line = |msg: String| IngestError::at_line(path, number, Problem::Record(msg));
         let value: Value = serde_json::from_str(line)
             .map_err(|err| IngestError::at_line(path, number, Problem::Json(json_message(&err))))?;
-        let mut article = read_record(value)
-            .map_err(|msg| IngestError::at_line(path, number, Problem::Record(msg)))?;
+        let mut article = read_record(value).map_err(at_line)?;
         article.line = Some(number);
+        if let Some(first) = articles.first() {
+            check_same_origin(first, &article).map_err(at_line)?;
+        }
+        for span in &article.spans {
+            if let Some(uid) = &span.uid
+                && !span_uids.insert(uid.clone())
+            {
+                return Err(at_line(format!(
+                    "span id {uid:?} ({} {}) was already used; span ids must be unique in \
+                     the file",
+                    span.label, span.range
+                )));
+            }
+        }
         articles.push(article);
     }
     if articles.is_empty() {
         return Err(IngestError::file(path, Problem::Blank));
     }
     Ok(articles)
+}
+
+/// Refuses a record whose project differs from the file's first record's.
+fn check_same_origin(first: &Article, record: &Article) -> Result<(), String> {
+    let first_line = first.line.unwrap_or(1);
+    match (&first.export, &record.export) {
+        (None, None) => Ok(()),
+        (Some(a), Some(b)) if a.project == b.project => Ok(()),
+        (Some(a), Some(b)) => Err(format!(
+            "the record comes from project {} but line {first_line}'s from project {}; \
+             a file may hold one project's export",
+            b.project, a.project
+        )),
+        (Some(a), None) => Err(format!(
+            "the record names no \"project\" but line {first_line}'s names {}; a stet export \
+             names its project on every line",
+            a.project
+        )),
+        (None, Some(b)) => Err(format!(
+            "the record names project {} but line {first_line}'s names none; a stet export \
+             names its project on every line",
+            b.project
+        )),
+    }
+}
+
+/// A stet export's `"project"` and `"revision"`, if the record has a project.
+fn read_origin(record: &Map<String, Value>) -> Result<Option<ExportOrigin>, String> {
+    let Some(project) = optional_str(record, "project")?.filter(|p| !p.is_empty()) else {
+        return Ok(None);
+    };
+    let revision = match record.get("revision") {
+        None | Some(Value::Null) => 0,
+        Some(value) => value.as_u64().ok_or_else(|| {
+            format!(
+                "\"revision\" must be a whole number (0 or more), not {}",
+                short_json(value)
+            )
+        })?,
+    };
+    Ok(Some(ExportOrigin {
+        project: project.to_owned(),
+        revision,
+    }))
 }
 
 /// serde_json's message with the position given as a column of the line (every record is
@@ -102,6 +165,7 @@ fn read_record(value: Value) -> Result<Article, String> {
     article.annotator = optional_str(&record, "annotator")?
         .filter(|name| !name.is_empty())
         .map(str::to_owned);
+    article.export = read_origin(&record)?;
 
     let checker = SpanChecker::new(&text);
     let mut spans = Vec::new();
@@ -135,6 +199,17 @@ fn read_record(value: Value) -> Result<Article, String> {
             }
             Some(other) => return Err(format!("\"{key}\" must be a list, not {}", kind(other))),
         }
+    }
+    if article.export.is_some()
+        && let Some((n, span)) = spans.iter().enumerate().find(|(_, s)| s.uid.is_none())
+    {
+        return Err(format!(
+            "span {} ({} {}) has no \"id\"; a record that names its \"project\" gives every \
+             span its uid",
+            n + 1,
+            span.label,
+            span.range
+        ));
     }
     article.spans = spans;
     article.text = text;
@@ -200,11 +275,18 @@ impl<'t> SpanChecker<'t> {
                 if let Some(claimed) = field("text")? {
                     self.check_text(n, range, claimed)?;
                 }
+                // Other tools number their spans; only a stet export's string uids are kept.
+                let uid = span
+                    .get("id")
+                    .and_then(Value::as_str)
+                    .filter(|uid| !uid.is_empty())
+                    .map(str::to_owned);
                 Ok(ArticleSpan {
                     range,
                     label,
                     annotator,
                     note,
+                    uid,
                 })
             }
             Form::Doccano => {
@@ -226,6 +308,7 @@ impl<'t> SpanChecker<'t> {
                     label,
                     annotator: None,
                     note: String::new(),
+                    uid: None,
                 })
             }
         }
@@ -565,5 +648,66 @@ mod tests {
             };
             assert_eq!(covered(article, span), expected);
         }
+    }
+
+    #[test]
+    fn a_stet_export_keeps_its_project_revision_and_span_uids() {
+        let text = concat!(
+            r#"{"text": "Officials denied it.", "project": "p1", "revision": 7, "#,
+            r#""spans": [{"id": "u1", "start": 0, "end": 16, "label": "denial"}]}"#,
+            "\n",
+            r#"{"text": "Nobody said a thing.", "project": "p1", "revision": 7, "spans": []}"#,
+        );
+        let articles = read(text);
+        let origin = ExportOrigin {
+            project: "p1".into(),
+            revision: 7,
+        };
+        assert!(articles.iter().all(|a| a.export.as_ref() == Some(&origin)));
+        assert_eq!(articles[0].spans[0].uid.as_deref(), Some("u1"));
+        // Other tools' numeric span ids are not uids.
+        let doccano = r#"{"text": "Officials denied it.", "entities": [{"id": 3, "start_offset": 0, "end_offset": 9, "label": "who"}]}"#;
+        let article = &read(doccano)[0];
+        assert_eq!(
+            (article.spans[0].uid.clone(), article.export.clone()),
+            (None, None)
+        );
+    }
+
+    #[test]
+    fn an_export_must_come_from_one_project_with_unique_span_uids() {
+        let span = r#""spans": [{"id": "u1", "start": 0, "end": 4, "label": "claim"}]"#;
+        let record =
+            |project: &str| format!(r#"{{"text": "Some text", "project": "{project}", {span}}}"#);
+        assert_eq!(
+            error(&format!("{}\n{}\n", record("p1"), record("p2"))),
+            "x.jsonl:2: the record comes from project p2 but line 1's from project p1; a file \
+             may hold one project's export"
+        );
+        assert_eq!(
+            error(&format!("{}\n{{\"text\": \"Other text\"}}\n", record("p1"))),
+            "x.jsonl:2: the record names no \"project\" but line 1's names p1; a stet export \
+             names its project on every line"
+        );
+        assert_eq!(
+            error(&format!(
+                "{}\n{}\n",
+                record("p1"),
+                record("p1").replace("Some", "Also")
+            )),
+            "x.jsonl:2: span id \"u1\" (claim 0..4) was already used; span ids must be unique \
+             in the file"
+        );
+        assert_eq!(
+            error(
+                r#"{"text": "Some text", "project": "p1", "spans": [{"start": 0, "end": 4, "label": "claim"}]}"#
+            ),
+            "x.jsonl:1: span 1 (claim 0..4) has no \"id\"; a record that names its \"project\" \
+             gives every span its uid"
+        );
+        assert_eq!(
+            error(r#"{"text": "Some text", "project": "p1", "revision": -1}"#),
+            "x.jsonl:1: \"revision\" must be a whole number (0 or more), not -1"
+        );
     }
 }

@@ -94,6 +94,17 @@ pub struct Article {
     pub annotator: Option<String>,
     /// The 1-based line of the source file the article came from (JSONL), for errors.
     pub line: Option<usize>,
+    /// The stet project a JSONL record was exported from, when the record says so: such a
+    /// file is merged like that project, not imported as new tags.
+    pub export: Option<ExportOrigin>,
+}
+
+/// Where a record of a stet JSONL export came from: the project's uid and how far its
+/// history had got (its operation log's last entry) when it was exported.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExportOrigin {
+    pub project: String,
+    pub revision: u64,
 }
 
 impl Article {
@@ -107,6 +118,7 @@ impl Article {
             spans: Vec::new(),
             annotator: None,
             line: None,
+            export: None,
         }
     }
 }
@@ -119,6 +131,8 @@ pub struct ArticleSpan {
     pub label: String,
     pub annotator: Option<String>,
     pub note: String,
+    /// The span's uid in the project it was exported from (stet JSONL `"id"`).
+    pub uid: Option<String>,
 }
 
 /// Why a file could not be read. Displays as one line: `PATH: problem` or

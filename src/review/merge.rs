@@ -14,7 +14,16 @@
 //! serve as history: a copy that equals an earlier version of the other side's span is the
 //! older one, and a span this project once had and removed is not brought back.
 //!
+//! A colleague's JSONL export that names its project (see [`crate::export::jsonl`]) merges
+//! the same way ([`merge_export`]), with two differences: only the documents the file holds
+//! are compared (a span missing from one of them was deleted there), and a file older than
+//! one already merged from that project is refused, since it would undo their later work.
+//!
 //! Review data (verdicts, document review states) is not merged.
+
+mod export;
+
+pub use export::merge_export;
 
 use std::collections::{HashMap, HashSet};
 use std::fmt;
@@ -26,6 +35,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
+use crate::ingest::{FileKind, IngestError, read_file};
 use crate::model::{CharRange, LabelDef, Origin, Span, Timestamp};
 use crate::store::{Access, Fingerprint, Project, SCHEMA_VERSION, StoreError};
 
@@ -157,6 +167,10 @@ pub struct MergeReport {
     pub labels_added: Vec<LabelDef>,
     /// Spans changed on both sides, left as they are here; in document order.
     pub conflicts: Vec<Conflict>,
+    /// Their documents' ids here, in their order: those added by this merge and those this
+    /// project already had.
+    pub documents_new: Vec<i64>,
+    pub documents_matched: Vec<i64>,
 }
 
 impl MergeReport {
@@ -228,6 +242,30 @@ pub enum MergeError {
     },
     #[error("{}: merged, but reopening the project failed: {source}", path.display())]
     Reopen { path: PathBuf, source: StoreError },
+    #[error("{}:{line}: {message}; nothing merged", path.display())]
+    Record {
+        path: PathBuf,
+        line: usize,
+        message: String,
+    },
+    #[error(
+        "{}: an older export of project {project} (revision {found}) than one merged before (revision {merged}); it would undo their later work, so nothing was merged: ask for a new export",
+        path.display()
+    )]
+    OlderExport {
+        path: PathBuf,
+        project: String,
+        found: u64,
+        merged: u64,
+    },
+    #[error(
+        "{}: not a stet JSONL export (its records name no \"project\"); import it with `stet import` instead",
+        path.display()
+    )]
+    NotAnExport { path: PathBuf },
+    /// Their JSONL file could not be read.
+    #[error("{0}")]
+    Read(#[from] IngestError),
 }
 
 /// Names the file a database error happened in.
@@ -241,6 +279,17 @@ impl<T> At<T> for rusqlite::Result<T> {
             path: path.to_owned(),
             source,
         })
+    }
+}
+
+/// Merges a colleague's project file, or their stet JSONL export (by its extension), into
+/// `mine`. `by` is the person merging; an export's spans that name no annotator are theirs.
+pub fn merge_file(mine: &mut Project, theirs: &Path, by: &str) -> Result<MergeReport, MergeError> {
+    if FileKind::of(theirs) == Some(FileKind::Jsonl) {
+        let articles = read_file(theirs, FileKind::Jsonl)?;
+        merge_export(mine, theirs, articles, by, by)
+    } else {
+        merge_project(mine, theirs, by)
     }
 }
 
@@ -264,23 +313,9 @@ pub fn merge_project(
     }
     let source = Project::open(theirs, Access::ReadOnly)?;
     check_format(source.connection(), theirs)?;
-    let conn = mine.connection();
-    // A big merge inserts into indexes keyed by random uids: with SQLite's default 2 MB page
-    // cache it would spend its time spilling and re-reading pages. The cache grows only as
-    // needed, and is put back afterwards.
-    let cache: i64 = conn
-        .pragma_query_value(None, "cache_size", |r| r.get(0))
-        .at(&mine_path)?;
-    conn.pragma_update(None, "cache_size", MERGE_CACHE_KIB)
-        .at(&mine_path)?;
-    let result = merge_connections(conn, source.connection(), &mine_path, theirs, by);
-    if let Err(err) = conn.pragma_update(None, "cache_size", cache) {
-        tracing::warn!(
-            "{}: cannot restore the page cache size: {err}",
-            mine_path.display()
-        );
-    }
-    let report = result?;
+    let report = with_merge_cache(mine.connection(), &mine_path, |conn| {
+        merge_connections(conn, source.connection(), &mine_path, theirs, by)
+    })?;
     if !report.labels_added.is_empty() {
         // The project caches its labels on open: reopen it so that it knows the new ones.
         *mine =
@@ -296,6 +331,29 @@ pub fn merge_project(
 /// file is read in order and needs no more than the default.
 const MERGE_CACHE_KIB: i64 = -524_288;
 
+/// Runs `merge` with a bigger page cache on `conn`. A big merge inserts into indexes keyed
+/// by random uids: with SQLite's default 2 MB page cache it would spend its time spilling
+/// and re-reading pages. The cache grows only as needed, and is put back afterwards.
+fn with_merge_cache<T>(
+    conn: &Connection,
+    path: &Path,
+    merge: impl FnOnce(&Connection) -> Result<T, MergeError>,
+) -> Result<T, MergeError> {
+    let cache: i64 = conn
+        .pragma_query_value(None, "cache_size", |r| r.get(0))
+        .at(path)?;
+    conn.pragma_update(None, "cache_size", MERGE_CACHE_KIB)
+        .at(path)?;
+    let result = merge(conn);
+    if let Err(err) = conn.pragma_update(None, "cache_size", cache) {
+        tracing::warn!(
+            "{}: cannot restore the page cache size: {err}",
+            path.display()
+        );
+    }
+    result
+}
+
 /// The merge proper, in one transaction on `mine` and one read transaction on `source`.
 fn merge_connections(
     mine: &Connection,
@@ -309,7 +367,7 @@ fn merge_connections(
     let read = Transaction::new_unchecked(source, TransactionBehavior::Deferred).at(theirs)?;
     let tx = Transaction::new_unchecked(mine, TransactionBehavior::Immediate).at(mine_path)?;
     let their = Theirs::load(&read, theirs)?;
-    let mut merger = Merger::new(&tx, &read, mine_path, theirs, &their)?;
+    let mut merger = Merger::new(&tx, Some(&read), mine_path, theirs, &their)?;
     merger.run(by)?;
     let report = merger.report;
     tx.commit().at(mine_path)?;
@@ -544,6 +602,10 @@ struct Theirs {
     /// Document index, annotator id, status, updated at.
     statuses: Vec<(usize, i64, String, i64)>,
     history: History,
+    /// The documents' texts, for a JSONL export (a project's are read from its file when
+    /// needed). `Some` also means: only these documents are compared, and spans of theirs
+    /// merged before and missing now were deleted there (an export has no log to ask).
+    texts: Option<Vec<String>>,
 }
 
 impl Theirs {
@@ -697,6 +759,7 @@ impl Theirs {
             spans,
             statuses,
             history,
+            texts: None,
         })
     }
 }
@@ -724,7 +787,8 @@ struct LocalDoc {
 /// The merge of one file, inside this project's transaction.
 struct Merger<'a> {
     tx: &'a Connection,
-    source: &'a Connection,
+    /// Their project file, for document texts; `None` for an export, which holds them.
+    source: Option<&'a Connection>,
     mine_path: &'a Path,
     their_path: &'a Path,
     their: &'a Theirs,
@@ -753,7 +817,7 @@ impl<'a> Merger<'a> {
     /// Reads this project's documents, labels, annotators and history.
     fn new(
         tx: &'a Connection,
-        source: &'a Connection,
+        source: Option<&'a Connection>,
         mine_path: &'a Path,
         their_path: &'a Path,
         their: &'a Theirs,
@@ -895,10 +959,14 @@ impl<'a> Merger<'a> {
 
     /// Adds their documents this project lacks, checking each text against its uid.
     fn add_documents(&mut self) -> Result<(), MergeError> {
-        let mut text_stmt = self
-            .source
-            .prepare("SELECT text FROM documents WHERE id = ?1")
-            .at(self.their_path)?;
+        let mut text_stmt = match self.source {
+            Some(source) => Some(
+                source
+                    .prepare("SELECT text FROM documents WHERE id = ?1")
+                    .at(self.their_path)?,
+            ),
+            None => None,
+        };
         let mut insert = self
             .tx
             .prepare(
@@ -910,11 +978,19 @@ impl<'a> Merger<'a> {
         for (index, doc) in self.their.docs.iter().enumerate() {
             if let Some(local) = self.docs.get(&doc.uid) {
                 self.doc_map[index] = Some((local.id, local.len));
+                self.report.documents_matched.push(local.id);
                 continue;
             }
-            let text: String = text_stmt
-                .query_row([doc.id], |r| r.get(0))
-                .at(self.their_path)?;
+            let text: String = match (&mut text_stmt, &self.their.texts) {
+                (Some(stmt), _) => stmt.query_row([doc.id], |r| r.get(0)).at(self.their_path)?,
+                (None, Some(texts)) => texts
+                    .get(index)
+                    .cloned()
+                    .ok_or_else(|| self.corrupt(format!("document {:?} has no text", doc.title)))?,
+                (None, None) => {
+                    return Err(self.corrupt(format!("document {:?} has no text", doc.title)));
+                }
+            };
             let fingerprint = Fingerprint::of(&text);
             if fingerprint.uid != doc.uid {
                 return Err(self.corrupt(format!(
@@ -946,6 +1022,7 @@ impl<'a> Merger<'a> {
             self.titles.insert(id, doc.title.clone());
             self.doc_map[index] = Some((id, fingerprint.len_chars));
             self.report.documents_added += 1;
+            self.report.documents_new.push(id);
         }
         Ok(())
     }
@@ -968,12 +1045,18 @@ impl<'a> Merger<'a> {
             .values()
             .map(|id| id.to_string())
             .collect();
+        // An export names only the annotators who still have spans in it: one who deleted
+        // all of theirs would be missed, so every layer is read.
+        let which = if self.their.texts.is_some() {
+            String::new()
+        } else {
+            format!("WHERE annotator_id IN ({})", ids.join(", "))
+        };
         let mut stmt = self
             .tx
             .prepare(&format!(
                 "SELECT id, uid, document_id, start, \"end\", label_id, annotator_id, note
-                 FROM spans WHERE annotator_id IN ({})",
-                ids.join(", ")
+                 FROM spans {which}"
             ))
             .map_err(|e| self.mine_err(e))?;
         let mut rows = stmt.query([]).map_err(|e| self.mine_err(e))?;
@@ -1057,9 +1140,21 @@ impl<'a> Merger<'a> {
             let b = base.get(&t.uid).copied();
             self.merge_one(&mut writer, &mut index, &t.uid, b, Some(t))?;
         }
+        // An export speaks only for the documents it holds.
+        let present: Option<Set<i64>> = their
+            .texts
+            .as_ref()
+            .map(|_| self.doc_map.iter().flatten().map(|(id, _)| *id).collect());
+        let in_scope = |uid: &str| match &present {
+            None => true,
+            Some(present) => index
+                .by_uid
+                .get(uid)
+                .is_some_and(|&i| present.contains(&index.spans[i].doc)),
+        };
         let mut gone: Vec<(&String, u128)> = base
             .iter()
-            .filter(|(uid, _)| !their_uids.contains(uid.as_str()))
+            .filter(|(uid, _)| !their_uids.contains(uid.as_str()) && in_scope(uid))
             .map(|(uid, v)| (uid, *v))
             .collect();
         gone.sort();
@@ -1198,9 +1293,10 @@ impl<'a> Merger<'a> {
             }
             (Some(o), None) => {
                 let ours = &index.spans[o];
-                if !self.their.history.mentions(uid) {
+                if self.their.texts.is_none() && !self.their.history.mentions(uid) {
                     // Their file never had it: a copy of an older state of their project,
-                    // not a deletion there.
+                    // not a deletion there. (An export has no log; older exports are
+                    // refused by revision instead.)
                     self.report.spans_kept += 1;
                 } else if b == Some(ours.version) {
                     writer.delete(ours.id).map_err(w)?;

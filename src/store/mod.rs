@@ -206,6 +206,17 @@ impl Project {
         )?)
     }
 
+    /// How far the project's history has got: the highest id its operation log ever gave
+    /// (0 for none). It never goes down, even when log entries are removed, so of two
+    /// exports of one project the later has the higher or the same.
+    pub fn revision(&self) -> Result<i64> {
+        Ok(self.conn.query_row(
+            "SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'ops'), 0)",
+            [],
+            |r| r.get(0),
+        )?)
+    }
+
     /// Whether the project was opened for reading only.
     pub fn is_read_only(&self) -> bool {
         self.access == Access::ReadOnly
