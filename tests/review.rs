@@ -148,3 +148,46 @@ fn review_decisions_undo_and_redo_as_one_step() {
     project.undo("rita").unwrap().unwrap();
     assert_eq!(project.review_status(doc).unwrap(), ReviewStatus::InReview);
 }
+
+#[test]
+fn undoing_a_deletion_brings_back_the_verdicts_it_took() {
+    let (_dir, mut project, doc) = project();
+    let ana_figure = span_id(&project, doc, "ana", "figure");
+    let ben_claim = span_id(&project, doc, "ben", "claim");
+    let copy = project
+        .accept_span("rita", ana_figure, "matches the wire")
+        .unwrap();
+    project
+        .reject_span("rita", ben_claim, "a denial, not a claim")
+        .unwrap();
+    let before = project.verdicts(doc).unwrap();
+    assert_eq!(before.len(), 2);
+
+    // Ben deletes his rejected claim: the rejection goes with it, and comes back on undo.
+    project.delete_span("ben", ben_claim).unwrap();
+    assert!(
+        project
+            .verdicts(doc)
+            .unwrap()
+            .iter()
+            .all(|v| v.span_id != ben_claim)
+    );
+    let outcome = project.undo("ben").unwrap().unwrap();
+    assert_eq!(outcome.kind, stet::store::OpKind::DeleteSpan);
+    assert_eq!(project.verdicts(doc).unwrap(), before);
+    // Redo deletes both again, and undo restores both again.
+    project.redo("ben").unwrap().unwrap();
+    assert_eq!(project.verdicts(doc).unwrap().len(), 1);
+    project.undo("ben").unwrap().unwrap();
+    assert_eq!(project.verdicts(doc).unwrap(), before);
+
+    // Rita deletes the gold copy: ana's acceptance loses its link to it, and gets it back.
+    project.delete_span("rita", copy.id).unwrap();
+    let unlinked = project.verdicts(doc).unwrap();
+    let accepted = unlinked.iter().find(|v| v.span_id == ana_figure).unwrap();
+    assert_eq!(accepted.gold_span_id, None);
+    assert_eq!(accepted.comment, "matches the wire");
+    project.undo("rita").unwrap().unwrap();
+    assert_eq!(project.verdicts(doc).unwrap(), before);
+    assert_eq!(gold(&project, doc).len(), 1);
+}

@@ -499,7 +499,7 @@ impl History {
         let mut history = Self::default();
         let mut stmt = conn.prepare(
             "SELECT kind, payload_json FROM ops
-             WHERE kind IN ('add_span', 'delete_span', 'edit_span', 'merge')",
+             WHERE kind IN ('add_span', 'delete_span', 'edit_span', 'review', 'merge')",
         )?;
         let mut rows = stmt.query([])?;
         while let Some(row) = rows.next()? {
@@ -512,8 +512,18 @@ impl History {
                 history.add_merge(&value);
                 continue;
             }
-            for key in ["span", "before", "after"] {
-                let Some(span) = value.get(key).and_then(|v| Span::deserialize(v).ok()) else {
+            // A batch (a review step, or a deletion with its verdicts) holds several changes;
+            // only span payloads read as spans.
+            let changes = match value.get("changes").and_then(Value::as_array) {
+                Some(changes) => changes.iter().collect(),
+                None => vec![&value],
+            };
+            let spans = changes
+                .into_iter()
+                .flat_map(|change| ["span", "before", "after"].map(|key| change.get(key)))
+                .flatten();
+            for span in spans {
+                let Ok(span) = Span::deserialize(span) else {
                     continue;
                 };
                 let Some(doc_uid) = doc_uids.get(&span.document_id) else {

@@ -86,6 +86,10 @@ impl Change {
             Self::DeleteSpan { .. } => OpKind::DeleteSpan,
             Self::EditSpan { .. } => OpKind::EditSpan,
             Self::SetStatus { .. } => OpKind::SetStatus,
+            // A deletion that took review verdicts along is still a deletion.
+            Self::Batch { changes } if matches!(changes.last(), Some(Self::DeleteSpan { .. })) => {
+                OpKind::DeleteSpan
+            }
             Self::SetVerdict { .. } | Self::SetReviewStatus { .. } | Self::Batch { .. } => {
                 OpKind::Review
             }
@@ -100,6 +104,9 @@ impl Change {
             Self::SetStatus { .. } => "set_status",
             Self::SetVerdict { .. } => "set_verdict",
             Self::SetReviewStatus { .. } => "set_review_status",
+            Self::Batch { changes } if matches!(changes.last(), Some(Self::DeleteSpan { .. })) => {
+                "delete_span"
+            }
             Self::Batch { .. } => "review",
         }
     }

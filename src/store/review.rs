@@ -373,6 +373,40 @@ fn read_verdict(row: &rusqlite::Row<'_>) -> rusqlite::Result<VerdictRecord> {
     })
 }
 
+/// The verdicts deleting span `span_id` takes with it: those on the span, and those whose
+/// gold copy it is (the schema removes the first and unlinks the second). As changes that do
+/// the same, so that the deletion's undo puts them back.
+pub(super) fn verdicts_lost_with(
+    conn: &rusqlite::Connection,
+    document_id: i64,
+    span_id: i64,
+) -> Result<Vec<Change>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT v.span_id, a.name, v.verdict, v.comment, v.gold_span_id, v.at
+         FROM verdicts v JOIN annotators a ON a.id = v.reviewer_id
+         WHERE v.span_id = ?1 OR v.gold_span_id = ?1 ORDER BY v.span_id, a.name",
+    )?;
+    let verdicts = stmt
+        .query_map([span_id], read_verdict)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(verdicts
+        .into_iter()
+        .map(|before| {
+            let after = (before.span_id != span_id).then(|| VerdictRecord {
+                gold_span_id: None,
+                ..before.clone()
+            });
+            Change::SetVerdict {
+                document_id,
+                span_id: before.span_id,
+                reviewer: before.reviewer.clone(),
+                before: Some(before),
+                after,
+            }
+        })
+        .collect())
+}
+
 /// Writes (or with `None` removes) one reviewer's verdict on a span.
 pub(super) fn write_verdict(
     conn: &rusqlite::Connection,

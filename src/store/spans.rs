@@ -3,6 +3,7 @@
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::ops::Change;
+use super::review::verdicts_lost_with;
 use super::{Project, Result, StoreError, annotator_id_in};
 use crate::model::{CharRange, DocStatus, Origin, Span, Timestamp};
 
@@ -73,12 +74,18 @@ impl Project {
         self.span(id)
     }
 
-    /// Removes a span.
+    /// Removes a span, with the review verdicts on it. Undoing the deletion brings both back.
     pub fn delete_span(&mut self, annotator: &str, span_id: i64) -> Result<Span> {
         let span = self.span(span_id)?;
         self.apply_logged(annotator, |tx, _| {
+            let mut changes = verdicts_lost_with(tx, span.document_id, span_id)?;
             remove_span(tx, span_id)?;
-            Ok(((), Change::DeleteSpan { span: span.clone() }))
+            let delete = Change::DeleteSpan { span: span.clone() };
+            if changes.is_empty() {
+                return Ok(((), delete));
+            }
+            changes.push(delete);
+            Ok(((), Change::Batch { changes }))
         })?;
         Ok(span)
     }
