@@ -1193,3 +1193,30 @@ fn cli_merge_and_import_both_take_an_export() {
             plain.display()
         ));
 }
+
+#[test]
+fn an_export_of_this_project_or_a_copy_imports_as_plain_tags_with_a_note() {
+    let mut s = setup();
+    let own = s.mine_path.with_file_name("ana.jsonl");
+    let mut out = Vec::new();
+    write_jsonl(&s.mine, &ExportFilter::default(), &mut out).unwrap();
+    std::fs::write(&own, out).unwrap();
+    let before = dump(&s.mine);
+    let report = s.import(&own);
+    assert!(
+        report.merged.is_empty() && report.errors.is_empty(),
+        "{report:?}"
+    );
+    // Nothing new: the tags are already here.
+    assert_eq!((report.spans_added, report.duplicates.len()), (0, 2));
+    assert_eq!(dump(&s.mine), before);
+    assert_eq!(report.notes.len(), 1);
+    assert!(
+        report.notes[0].starts_with(&format!(
+            "{}: exported from this project or a copy of it",
+            own.display()
+        )),
+        "{:?}",
+        report.notes
+    );
+}

@@ -118,6 +118,10 @@ impl StetApp {
                     .map(|c| format!("{}: {c}", merged.source.display())),
             );
         }
+        for note in &report.notes {
+            message.push_str("; ");
+            message.push_str(note);
+        }
         if self.import_errors.is_empty() {
             self.status.info(message);
         } else {

@@ -149,7 +149,7 @@ pub fn import(args: &ImportArgs) -> anyhow::Result<ExitCode> {
         progress.update(done, total);
     })?;
     progress.finish();
-    for line in &report.skipped {
+    for line in report.skipped.iter().chain(&report.notes) {
         eprintln!("stet: note: {line}");
     }
     for line in &report.errors {

@@ -27,6 +27,8 @@ pub struct ImportReport {
     pub errors: Vec<String>,
     /// One line per file passed over (unknown type).
     pub skipped: Vec<String>,
+    /// Other things worth saying, one line each, naming the file.
+    pub notes: Vec<String>,
     /// Colleagues' stet JSONL exports, merged rather than imported (their documents and
     /// spans are counted here, not above).
     pub merged: Vec<MergeReport>,
@@ -188,6 +190,12 @@ fn merge_file(
         .and_then(|a| a.export.as_ref())
         .is_some_and(|origin| project.uid().is_ok_and(|uid| uid == origin.project));
     if own {
+        report.notes.push(format!(
+            "{}: exported from this project or a copy of it (the same project uid), so it is \
+             imported as plain tags: edits and deletions are followed only between projects \
+             created apart",
+            path.display()
+        ));
         let mut batch = project.batch()?;
         insert_prepared(&mut batch, path, prepare(articles, path, annotator), report)?;
         return batch.commit();
