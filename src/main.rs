@@ -38,8 +38,11 @@ enum Command {
     Stats(cli::ProjectArgs),
     /// Measure agreement between annotators (F1, Cohen's/Fleiss' κ, Krippendorff's α_u).
     Agree(cli::AgreeArgs),
-    /// Merge colleagues' project files into this project.
+    /// Merge colleagues' project files (or their JSONL exports) into this project.
     Merge(cli::MergeArgs),
+    /// Write a copy of the project for a colleague to tag apart (a new project uid, so merges
+    /// follow their edits and deletions).
+    Copy(cli::CopyArgs),
 }
 
 fn main() -> ExitCode {
@@ -51,6 +54,7 @@ fn main() -> ExitCode {
         Some(Command::Stats(args)) => cli::stats(&args),
         Some(Command::Agree(args)) => cli::agree(&args),
         Some(Command::Merge(args)) => cli::merge(&args),
+        Some(Command::Copy(args)) => cli::copy(&args),
         None => cli::open_app(cli.project, cli.annotator, cli.scheme, &cli.articles),
     };
     match result {

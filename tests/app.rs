@@ -469,6 +469,27 @@ fn file_import_of_a_colleagues_export_merges_it() {
 }
 
 #[test]
+fn file_save_a_copy_writes_a_project_merges_can_tell_apart() {
+    let setup = setup();
+    let copy = setup.dir.join("for-ben");
+    let dialogs = ScriptedDialogs::new([Picked::Chosen(vec![copy.clone()])]);
+    let mut harness = app_on(&setup.project, dialogs);
+    harness.get_by_label("File").click();
+    harness.run();
+    harness.get_by_label("Save a copy for a colleague…").click();
+    wait_for_status(&mut harness, "Saved a copy");
+    // `.stet` is added to a bare name; the copy has the documents and its own uid.
+    let copy = copy.with_extension("stet");
+    let theirs = Project::open(&copy, Access::ReadOnly).unwrap();
+    let mine = Project::open(&setup.project, Access::ReadOnly).unwrap();
+    assert_eq!(
+        theirs.documents().unwrap().len(),
+        mine.documents().unwrap().len()
+    );
+    assert_ne!(theirs.uid().unwrap(), mine.uid().unwrap());
+}
+
+#[test]
 fn without_a_file_dialog_the_app_asks_for_a_typed_path() {
     let setup = setup();
     let article = setup.dir.join("typed.txt");

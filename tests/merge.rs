@@ -1220,3 +1220,150 @@ fn an_export_of_this_project_or_a_copy_imports_as_plain_tags_with_a_note() {
         report.notes
     );
 }
+
+// ---- A copy for a colleague ----
+
+#[test]
+fn a_copy_for_a_colleague_merges_back_by_file_or_by_export() {
+    let s = setup();
+    let copy_path = s.mine_path.with_file_name("for-carol.stet");
+    let uid = s.mine.save_copy(&copy_path).unwrap();
+    assert_ne!(uid, s.mine.uid().unwrap());
+    let mut carol = Project::open(&copy_path, Access::ReadWrite).unwrap();
+    assert_eq!(carol.uid().unwrap(), uid);
+    // The copy holds everything the project did.
+    assert_eq!(dump(&carol), dump(&s.mine));
+    let peskov = doc_id(&carol, PESKOV).unwrap();
+    tag(&mut carol, "carol", peskov, PESKOV, "Psaki said", "quote");
+    let troops = tag(
+        &mut carol,
+        "carol",
+        peskov,
+        PESKOV,
+        "about 70,000 troops",
+        "figure",
+    );
+    let export = |carol: &Project, name: &str| {
+        let path = s.mine_path.with_file_name(name);
+        let mut out = Vec::new();
+        write_jsonl(carol, &ExportFilter::default(), &mut out).unwrap();
+        std::fs::write(&path, out).unwrap();
+        path
+    };
+    let first = export(&carol, "carol-1.jsonl");
+    let mut mine = s.mine;
+    let import = |mine: &mut Project, path: &Path| {
+        import_paths(mine, &[path.to_owned()], "ana", &mut |_, _| {}).unwrap()
+    };
+    let report = import(&mut mine, &first);
+    let m = merged(&report);
+    // Ana's own spans came back unchanged; carol's two are added.
+    assert_eq!((m.spans_added, m.spans_unchanged), (2, 3), "{m:?}");
+
+    carol.delete_span("carol", troops).unwrap();
+    let quote = find(&carol, "carol", PESKOV, "Psaki said").unwrap();
+    carol
+        .edit_span(
+            "carol",
+            quote,
+            &SpanEdit {
+                note: Some("attribution only".into()),
+                ..SpanEdit::default()
+            },
+        )
+        .unwrap();
+    let second = export(&carol, "carol-2.jsonl");
+    let report = import(&mut mine, &second);
+    let m = merged(&report);
+    assert_eq!((m.spans_updated, m.spans_deleted), (1, 1), "{m:?}");
+    assert!(find(&mine, "carol", PESKOV, "about 70,000 troops").is_none());
+    let quote = find(&mine, "carol", PESKOV, "Psaki said").unwrap();
+    assert_eq!(mine.span(quote).unwrap().note, "attribution only");
+    // Ana's figure on the same words is hers and stays.
+    assert!(find(&mine, "ana", PESKOV, "about 70,000 troops").is_some());
+    // Merging the copy's file now finds no span news (only carol's document status, which
+    // exports do not carry).
+    drop(carol);
+    let report = merge_project(&mut mine, &copy_path, "ana").unwrap();
+    assert_eq!(
+        (
+            report.spans_added,
+            report.spans_updated,
+            report.spans_deleted,
+            report.spans_unchanged
+        ),
+        (0, 0, 0, 4),
+        "{report:?}"
+    );
+    assert!(report.conflicts.is_empty());
+}
+
+#[test]
+fn a_copy_is_written_whole_to_a_new_file_only() {
+    let s = setup();
+    let existing = s.theirs_path.clone();
+    let before = std::fs::read(&existing).unwrap();
+    let err = s.mine.save_copy(&existing).unwrap_err().to_string();
+    assert_eq!(
+        err,
+        format!(
+            "{}: cannot write the copy: already exists; choose a new file name; nothing written",
+            existing.display()
+        )
+    );
+    assert_eq!(std::fs::read(&existing).unwrap(), before);
+    // From a read-only project, with nothing left behind on failure.
+    let dir = s.mine_path.parent().unwrap();
+    let read_only = Project::open(&s.mine_path, Access::ReadOnly).unwrap();
+    let missing_dir = dir.join("no-such-folder").join("copy.stet");
+    assert!(read_only.save_copy(&missing_dir).is_err());
+    let copy = dir.join("copy.stet");
+    read_only.save_copy(&copy).unwrap();
+    let names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".part"))
+        .collect();
+    assert!(names.is_empty(), "{names:?}");
+    assert_eq!(
+        dump(&Project::open(&copy, Access::ReadOnly).unwrap()),
+        dump(&s.mine)
+    );
+}
+
+#[test]
+fn cli_copy_writes_a_new_project_and_refuses_to_overwrite() {
+    let s = setup();
+    drop(s.mine);
+    let copy = s.mine_path.with_file_name("for-ben.stet");
+    stet()
+        .arg("copy")
+        .arg("--project")
+        .arg(&s.mine_path)
+        .arg(&copy)
+        .assert()
+        .success()
+        .stdout(predicates::str::starts_with(format!(
+            "copied {} to {} (project uid ",
+            s.mine_path.display(),
+            copy.display()
+        )));
+    let uid = |path: &Path| {
+        Project::open(path, Access::ReadOnly)
+            .unwrap()
+            .uid()
+            .unwrap()
+    };
+    assert_ne!(uid(&copy), uid(&s.mine_path));
+    stet()
+        .arg("copy")
+        .arg("--project")
+        .arg(&s.mine_path)
+        .arg(&copy)
+        .assert()
+        .code(1)
+        .stderr(format!(
+            "stet: {}: cannot write the copy: already exists; choose a new file name; nothing written\n",
+            copy.display()
+        ));
+}

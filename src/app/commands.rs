@@ -68,6 +68,8 @@ pub enum Command {
     ExportTo(PathBuf),
     /// Merges a colleague's project file into this one.
     Merge(PathBuf),
+    /// Write a copy of the project for a colleague to this new file.
+    SaveCopy(PathBuf),
 }
 
 const MIN_FONT: f32 = 9.0;
@@ -243,6 +245,7 @@ impl StetApp {
             }
             Command::ExportTo(path) => self.start_export(path, ctx),
             Command::Merge(path) => self.start_merge(path, ctx),
+            Command::SaveCopy(path) => self.start_copy(path, ctx),
             Command::ShowAgreement => {
                 self.review.agreement.open = true;
                 if self.review.agreement.report.is_none() && !self.review.agreement.busy() {
@@ -525,6 +528,7 @@ impl StetApp {
     fn ask(&mut self, kind: DialogKind) {
         let suggested = match kind {
             DialogKind::NewProject => "project.stet",
+            DialogKind::CopyProject => "colleague.stet",
             _ => "",
         };
         let Some(paths) = self.ask_paths(kind, suggested) else {
@@ -551,6 +555,14 @@ impl StetApp {
             }
             (DialogKind::Export, Some(path)) => self.send(Command::ExportTo(path)),
             (DialogKind::MergeProject, Some(path)) => self.send(Command::Merge(path)),
+            (DialogKind::CopyProject, Some(path)) => {
+                let path = if path.extension().is_none() {
+                    path.with_extension("stet")
+                } else {
+                    path
+                };
+                self.send(Command::SaveCopy(path));
+            }
             (_, None) => {}
         }
     }

@@ -24,6 +24,8 @@ pub enum DialogKind {
     ImportFiles,
     ImportFolder,
     MergeProject,
+    /// Where to save a copy of the project for a colleague.
+    CopyProject,
     Export,
 }
 
@@ -36,6 +38,7 @@ impl DialogKind {
             Self::ImportFiles => "Import articles",
             Self::ImportFolder => "Import a folder of articles",
             Self::MergeProject => "Merge a colleague's project",
+            Self::CopyProject => "Save a copy for a colleague",
             Self::Export => "Export dataset",
         }
     }
@@ -66,7 +69,7 @@ impl FileDialogs for RfdDialogs {
                 .pick_file()
                 .into_iter()
                 .collect(),
-            DialogKind::NewProject => project_filter(dialog)
+            DialogKind::NewProject | DialogKind::CopyProject => project_filter(dialog)
                 .set_file_name(suggested_name)
                 .save_file()
                 .into_iter()

@@ -69,6 +69,9 @@ impl StetApp {
         if ui.button("Merge a colleague's project…").clicked() {
             self.send(Command::Ask(DialogKind::MergeProject));
         }
+        if ui.button("Save a copy for a colleague…").clicked() {
+            self.send(Command::Ask(DialogKind::CopyProject));
+        }
         ui.separator();
         if ui.button("Export dataset…").clicked() {
             self.export.open = true;

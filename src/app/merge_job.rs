@@ -11,6 +11,9 @@ use crate::store::{Access, Project};
 /// A merge in progress.
 pub type MergeJob = JoinHandle<Result<MergeReport, String>>;
 
+/// A copy for a colleague in progress: the copy's path when done.
+pub type CopyJob = JoinHandle<Result<PathBuf, String>>;
+
 impl StetApp {
     /// Starts merging `theirs` into the open project.
     pub(crate) fn start_merge(&mut self, theirs: PathBuf, ctx: &egui::Context) {
@@ -73,6 +76,45 @@ impl StetApp {
             self.status.info(message);
         } else {
             self.status.error(message);
+        }
+    }
+
+    /// Starts writing a copy of the open project for a colleague (with its own connection,
+    /// so a big project does not hold up the window).
+    pub(crate) fn start_copy(&mut self, dest: PathBuf, ctx: &egui::Context) {
+        if self.copy_job.is_some() {
+            self.status
+                .error("A copy is already being written; try again when it has finished");
+            return;
+        }
+        let mine = self.project.path().to_owned();
+        let ctx = ctx.clone();
+        self.copy_job = Some(std::thread::spawn(move || {
+            let result = Project::open(&mine, Access::ReadOnly)
+                .and_then(|project| project.save_copy(&dest))
+                .map(|_| dest)
+                .map_err(|e| e.to_string());
+            ctx.request_repaint();
+            result
+        }));
+        self.status.info("Writing the copy…");
+    }
+
+    /// Reports a finished copy.
+    pub(crate) fn poll_copy(&mut self) {
+        if !self.copy_job.as_ref().is_some_and(JoinHandle::is_finished) {
+            return;
+        }
+        let Some(job) = self.copy_job.take() else {
+            return;
+        };
+        match job.join() {
+            Ok(Ok(path)) => self.status.info(format!(
+                "Saved a copy for a colleague: {}. Merge it back with File ▸ Merge when they are done",
+                path.display()
+            )),
+            Ok(Err(err)) => self.status.error(format!("Copy failed: {err}")),
+            Err(_) => self.status.error("The copy stopped unexpectedly"),
         }
     }
 }

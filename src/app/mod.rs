@@ -51,6 +51,7 @@ impl StetApp {
         self.apply_commands(&ctx);
         self.poll_import();
         self.poll_merge();
+        self.poll_copy();
         if !self.commands.is_empty() {
             ctx.request_repaint();
         }

@@ -50,6 +50,7 @@ pub struct StetApp {
     pub(crate) review: ReviewState,
     pub(crate) export: super::export_window::ExportWindow,
     pub(crate) merge_job: Option<super::merge_job::MergeJob>,
+    pub(crate) copy_job: Option<super::merge_job::CopyJob>,
 }
 
 /// Reviewing: which layers show, compare mode, verdicts on the open document.
@@ -251,6 +252,7 @@ impl StetApp {
             review: ReviewState::default(),
             export: super::export_window::ExportWindow::default(),
             merge_job: None,
+            copy_job: None,
         };
         app.reload_documents()?;
         if let Some(first) = app.documents.all.first().map(|d| d.id) {

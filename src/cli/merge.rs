@@ -1,4 +1,4 @@
-//! `stet merge`: brings colleagues' project files into this project.
+//! `stet merge`: brings colleagues' project files into this project; `stet copy` makes one.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -82,4 +82,26 @@ fn readable(path: &Path) -> Result<(), String> {
             .map(drop)
             .map_err(|err| err.to_string()),
     }
+}
+
+/// `stet copy`.
+#[derive(Debug, Args)]
+pub struct CopyArgs {
+    #[command(flatten)]
+    pub project: ProjectArgs,
+    /// The copy to write (a new file).
+    #[arg(value_name = "COPY.stet")]
+    pub out: PathBuf,
+}
+
+/// `stet copy`: writes the copy whole or not at all; the project is only read.
+pub fn copy(args: &CopyArgs) -> anyhow::Result<ExitCode> {
+    let project = Project::open(&args.project.project, Access::ReadOnly)?;
+    let uid = project.save_copy(&args.out)?;
+    println!(
+        "copied {} to {} (project uid {uid}): give it to a colleague, then merge it back with `stet merge`",
+        args.project.project.display(),
+        args.out.display()
+    );
+    Ok(ExitCode::SUCCESS)
 }

@@ -22,7 +22,7 @@ use stet::store::{Access, Project};
 
 mod merge;
 
-pub use merge::{MergeArgs, merge};
+pub use merge::{CopyArgs, MergeArgs, copy, merge};
 
 /// Options every project command takes.
 #[derive(Debug, Args)]
