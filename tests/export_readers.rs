@@ -1,6 +1,6 @@
-//! The exports read by the real consumers, in Python: spaCy, seqeval, brat's reader (bundled in
-//! bratiaa) and bratiaa's agreement, label-studio-converter, and web-anno-tsv plus a WebAnno TSV
-//! reader written from the spec. Each test runs `tests/python/check_*.py` with the Python in
+//! The exports read by the real consumers, in Python: spaCy, Hugging Face datasets, seqeval,
+//! brat's reader (bundled in bratiaa) and bratiaa's agreement, label-studio-converter, and
+//! web-anno-tsv plus a WebAnno TSV reader written from the spec. Each test runs `tests/python/check_*.py` with the Python in
 //! `$STET_PYTHON`, else `.venv/bin/python` (which `.ci/run` sets up); with neither, it prints a
 //! note and passes, and the Rust round trips in `tests/export.rs` still cover every format.
 
@@ -99,6 +99,12 @@ fn run_checker(script: &str, args: &[&Path]) {
 fn spacy_takes_the_jsonl_spans_as_strict_char_spans() {
     let setup = Setup::new();
     run_checker("check_spacy.py", &[&setup.reference()]);
+}
+
+#[test]
+fn hugging_face_datasets_loads_the_jsonl_with_typed_spans() {
+    let setup = Setup::new();
+    run_checker("check_hf_datasets.py", &[&setup.reference()]);
 }
 
 #[test]

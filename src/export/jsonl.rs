@@ -30,12 +30,13 @@ struct RecordSpan<'a> {
     label: &'a str,
     text: &'a str,
     annotator: &'a str,
-    #[serde(skip_serializing_if = "str::is_empty")]
+    /// Always written (empty for none), so that every span has the same fields: Hugging
+    /// Face `datasets` then types `spans` as a list of records rather than of loose JSON.
     note: &'a str,
 }
 
 /// Writes one JSON object per document: `{"id", "title", "text", "spans": [{"id", "start",
-/// "end", "label", "text", "annotator", "note"?}], "meta", "project"?, "revision"?}`, where
+/// "end", "label", "text", "annotator", "note"}], "meta", "project"?, "revision"?}`, where
 /// `text[start:end]` in Python is the span's text.
 ///
 /// `project` (this project's uid) and `revision` (its operation log's last entry) are
