@@ -18,6 +18,20 @@ const EXPORTS: &str = "خبرگزاری: News code : ۱۱۶۵۳۸۱ — the mini
 /// A ZWJ emoji sequence (several code points) before the spans; only in ben's file.
 const FLOODS: &str = "Only in ben's file: 👩‍👩‍👧 families fled; the mayor said ۳۰۰ homes were lost, a claim the army denied.";
 
+fn relabel(label: &str) -> SpanEdit {
+    SpanEdit {
+        label: Some(label.into()),
+        ..SpanEdit::default()
+    }
+}
+
+fn renote(note: &str) -> SpanEdit {
+    SpanEdit {
+        note: Some(note.into()),
+        ..SpanEdit::default()
+    }
+}
+
 fn chars(text: &str, range: CharRange) -> String {
     text.chars().skip(range.start).take(range.len()).collect()
 }
@@ -303,16 +317,7 @@ fn their_relabel_and_delete_are_applied_without_duplicates() {
     let mut theirs = s.theirs();
     let claim = find(&theirs, "ben", PESKOV, "Dmitry Peskov confirmed talks").unwrap();
     let claim_uid = theirs.span(claim).unwrap().uid;
-    theirs
-        .edit_span(
-            "ben",
-            claim,
-            &SpanEdit {
-                label: Some("quote".into()),
-                ..SpanEdit::default()
-            },
-        )
-        .unwrap();
+    theirs.edit_span("ben", claim, &relabel("quote")).unwrap();
     let denial = find(&theirs, "ben", FLOODS, "the army denied").unwrap();
     theirs.delete_span("ben", denial).unwrap();
     drop(theirs);
@@ -362,14 +367,7 @@ fn edits_on_both_sides_are_a_conflict_and_ours_is_kept() {
     let mut theirs = s.theirs();
     let their_claim = find(&theirs, "ben", PESKOV, "Dmitry Peskov confirmed talks").unwrap();
     theirs
-        .edit_span(
-            "ben",
-            their_claim,
-            &SpanEdit {
-                label: Some("denial".into()),
-                ..SpanEdit::default()
-            },
-        )
+        .edit_span("ben", their_claim, &relabel("denial"))
         .unwrap();
     drop(theirs);
 
@@ -417,14 +415,7 @@ fn one_sided_changes_and_deletions_follow_the_side_that_changed() {
     )
     .unwrap();
     s.mine
-        .edit_span(
-            "ana",
-            quote,
-            &SpanEdit {
-                note: Some("check the source".into()),
-                ..SpanEdit::default()
-            },
-        )
+        .edit_span("ana", quote, &renote("check the source"))
         .unwrap();
     // There: ben deletes the quote we changed, and changes the troops figure we did not.
     let mut theirs = s.theirs();
@@ -655,16 +646,7 @@ fn a_copy_of_their_tags_under_other_uids_is_not_duplicated() {
     // Ben's later change to that tag reaches our copy of it.
     let mut theirs = s.theirs();
     let id = find(&theirs, "ben", PESKOV, "about 70,000 troops").unwrap();
-    theirs
-        .edit_span(
-            "ben",
-            id,
-            &SpanEdit {
-                note: Some("rounded".into()),
-                ..SpanEdit::default()
-            },
-        )
-        .unwrap();
+    theirs.edit_span("ben", id, &renote("rounded")).unwrap();
     drop(theirs);
     let report = s.merge();
     assert_eq!(report.spans_updated, 1, "{report:?}");
@@ -692,10 +674,6 @@ fn copies_of_one_project_merge_by_their_logs() {
     // Ben (reviewing) relabels ana's claim and adds a span; ana re-notes her figure; both
     // change the quote.
     let mut ben = Project::open(&ben_path, Access::ReadWrite).unwrap();
-    let relabel = |label: &str| SpanEdit {
-        label: Some(label.into()),
-        ..SpanEdit::default()
-    };
     ben.edit_span("ben", claim, &relabel("denial")).unwrap();
     ben.edit_span("ben", psaki, &relabel("claim")).unwrap();
     tag(
@@ -707,15 +685,7 @@ fn copies_of_one_project_merge_by_their_logs() {
         "quote",
     );
     drop(ben);
-    mine.edit_span(
-        "ana",
-        troops,
-        &SpanEdit {
-            note: Some("about".into()),
-            ..SpanEdit::default()
-        },
-    )
-    .unwrap();
+    mine.edit_span("ana", troops, &renote("about")).unwrap();
     mine.edit_span("ana", psaki, &relabel("figure")).unwrap();
 
     let report = merge_project(&mut mine, &ben_path, "ana").unwrap();
@@ -801,16 +771,7 @@ fn cli_prints_a_summary_per_file_and_conflicts_on_stderr() {
     let mut s = setup();
     s.merge();
     let ours = find(&s.mine, "ben", FLOODS, "the army denied").unwrap();
-    s.mine
-        .edit_span(
-            "ana",
-            ours,
-            &SpanEdit {
-                label: Some("claim".into()),
-                ..SpanEdit::default()
-            },
-        )
-        .unwrap();
+    s.mine.edit_span("ana", ours, &relabel("claim")).unwrap();
     drop(s.mine);
     let mut theirs = Project::open(&s.theirs_path, Access::ReadWrite).unwrap();
     let id = find(&theirs, "ben", FLOODS, "the army denied").unwrap();
@@ -901,15 +862,19 @@ fn cli_merges_good_files_and_fails_on_a_bad_one() {
 
 // ---- A colleague's JSONL export, imported: merged like their project ----
 
+/// `project` exported to JSONL at `path` (`filter` as `stet export` builds it).
+fn export_jsonl(project: &Project, path: PathBuf, filter: &ExportFilter) -> PathBuf {
+    let mut out = Vec::new();
+    write_jsonl(project, filter, &mut out).unwrap();
+    std::fs::write(&path, out).unwrap();
+    path
+}
+
 impl Setup {
-    /// Ben's project exported to JSONL (`filter` as `stet export` builds it) at `name`.
+    /// Ben's project exported to JSONL at `name`, beside the projects.
     fn export(&self, name: &str, filter: &ExportFilter) -> PathBuf {
-        let path = self.mine_path.with_file_name(name);
         let theirs = Project::open(&self.theirs_path, Access::ReadOnly).unwrap();
-        let mut out = Vec::new();
-        write_jsonl(&theirs, filter, &mut out).unwrap();
-        std::fs::write(&path, out).unwrap();
-        path
+        export_jsonl(&theirs, self.mine_path.with_file_name(name), filter)
     }
 
     /// `stet import` of `path` into ana's project.
@@ -1071,27 +1036,11 @@ fn edits_on_both_sides_of_an_export_are_a_conflict_and_ours_is_kept() {
     s.import(&first);
     let ours = find(&s.mine, "ben", FLOODS, "۳۰۰ homes were lost").unwrap();
     s.mine
-        .edit_span(
-            "ana",
-            ours,
-            &SpanEdit {
-                note: Some("check the count".into()),
-                ..SpanEdit::default()
-            },
-        )
+        .edit_span("ana", ours, &renote("check the count"))
         .unwrap();
     let mut theirs = s.theirs();
     let id = find(&theirs, "ben", FLOODS, "۳۰۰ homes were lost").unwrap();
-    theirs
-        .edit_span(
-            "ben",
-            id,
-            &SpanEdit {
-                label: Some("claim".into()),
-                ..SpanEdit::default()
-            },
-        )
-        .unwrap();
+    theirs.edit_span("ben", id, &relabel("claim")).unwrap();
     drop(theirs);
     let second = s.export("ben-2.jsonl", &ExportFilter::default());
     let before = dump(&s.mine);
@@ -1197,10 +1146,11 @@ fn cli_merge_and_import_both_take_an_export() {
 #[test]
 fn an_export_of_this_project_or_a_copy_imports_as_plain_tags_with_a_note() {
     let mut s = setup();
-    let own = s.mine_path.with_file_name("ana.jsonl");
-    let mut out = Vec::new();
-    write_jsonl(&s.mine, &ExportFilter::default(), &mut out).unwrap();
-    std::fs::write(&own, out).unwrap();
+    let own = export_jsonl(
+        &s.mine,
+        s.mine_path.with_file_name("ana.jsonl"),
+        &ExportFilter::default(),
+    );
     let before = dump(&s.mine);
     let report = s.import(&own);
     assert!(
@@ -1225,7 +1175,7 @@ fn an_export_of_this_project_or_a_copy_imports_as_plain_tags_with_a_note() {
 
 #[test]
 fn a_copy_for_a_colleague_merges_back_by_file_or_by_export() {
-    let s = setup();
+    let mut s = setup();
     let copy_path = s.mine_path.with_file_name("for-carol.stet");
     let uid = s.mine.save_copy(&copy_path).unwrap();
     assert_ne!(uid, s.mine.uid().unwrap());
@@ -1243,19 +1193,12 @@ fn a_copy_for_a_colleague_merges_back_by_file_or_by_export() {
         "about 70,000 troops",
         "figure",
     );
+    let beside = s.mine_path.clone();
     let export = |carol: &Project, name: &str| {
-        let path = s.mine_path.with_file_name(name);
-        let mut out = Vec::new();
-        write_jsonl(carol, &ExportFilter::default(), &mut out).unwrap();
-        std::fs::write(&path, out).unwrap();
-        path
+        export_jsonl(carol, beside.with_file_name(name), &ExportFilter::default())
     };
     let first = export(&carol, "carol-1.jsonl");
-    let mut mine = s.mine;
-    let import = |mine: &mut Project, path: &Path| {
-        import_paths(mine, &[path.to_owned()], "ana", &mut |_, _| {}).unwrap()
-    };
-    let report = import(&mut mine, &first);
+    let report = s.import(&first);
     let m = merged(&report);
     // Ana's own spans came back unchanged; carol's two are added.
     assert_eq!((m.spans_added, m.spans_unchanged), (2, 3), "{m:?}");
@@ -1263,28 +1206,21 @@ fn a_copy_for_a_colleague_merges_back_by_file_or_by_export() {
     carol.delete_span("carol", troops).unwrap();
     let quote = find(&carol, "carol", PESKOV, "Psaki said").unwrap();
     carol
-        .edit_span(
-            "carol",
-            quote,
-            &SpanEdit {
-                note: Some("attribution only".into()),
-                ..SpanEdit::default()
-            },
-        )
+        .edit_span("carol", quote, &renote("attribution only"))
         .unwrap();
     let second = export(&carol, "carol-2.jsonl");
-    let report = import(&mut mine, &second);
+    let report = s.import(&second);
     let m = merged(&report);
     assert_eq!((m.spans_updated, m.spans_deleted), (1, 1), "{m:?}");
-    assert!(find(&mine, "carol", PESKOV, "about 70,000 troops").is_none());
-    let quote = find(&mine, "carol", PESKOV, "Psaki said").unwrap();
-    assert_eq!(mine.span(quote).unwrap().note, "attribution only");
+    assert!(find(&s.mine, "carol", PESKOV, "about 70,000 troops").is_none());
+    let quote = find(&s.mine, "carol", PESKOV, "Psaki said").unwrap();
+    assert_eq!(s.mine.span(quote).unwrap().note, "attribution only");
     // Ana's figure on the same words is hers and stays.
-    assert!(find(&mine, "ana", PESKOV, "about 70,000 troops").is_some());
+    assert!(find(&s.mine, "ana", PESKOV, "about 70,000 troops").is_some());
     // Merging the copy's file now finds no span news (only carol's document status, which
     // exports do not carry).
     drop(carol);
-    let report = merge_project(&mut mine, &copy_path, "ana").unwrap();
+    let report = merge_project(&mut s.mine, &copy_path, "ana").unwrap();
     assert_eq!(
         (
             report.spans_added,
