@@ -6,6 +6,8 @@
 //! 1 MB / 10,000-span article; (c) opening a 1 MB article to its first frame. Criterion
 //! reports its statistics; a summary of medians (our own timing) is printed at the end.
 
+mod common;
+
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
@@ -18,27 +20,13 @@ use stet::app::article_view::{
 use stet::app::theme;
 use stet::model::CharRange;
 
+use common::Rng;
+
 const KB: usize = 1000;
 const SIZES: [(&str, usize); 3] = [("10KB", 10 * KB), ("100KB", 100 * KB), ("1MB", 1000 * KB)];
 const SPAN_COUNTS: [usize; 3] = [0, 1_000, 10_000];
 /// The id of the span the "add one span" frames add.
 const ADDED_ID: i64 = 1_000_000;
-
-/// A small deterministic generator (xorshift64*), so every run sees the same articles.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-}
 
 const WORDS: &[&str] = &[
     "the",

@@ -2,6 +2,8 @@
 //! the baseline of reading the same files and inserting their bytes into a bare SQLite table
 //! (no decoding checks, no parsing, no hashing), measured in the same run.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use criterion::{Criterion, criterion_group, criterion_main};
@@ -10,56 +12,21 @@ use stet::ingest::import_paths;
 use stet::model::LabelScheme;
 use stet::store::Project;
 
+use common::{Rng, news_text};
+
 const ARTICLES: usize = 3_000;
 
 /// Writes `ARTICLES` newswire-like articles of ~5 KB each; returns their paths.
 fn generate(dir: &Path) -> Vec<PathBuf> {
-    let words = [
-        "the",
-        "ministry",
-        "said",
-        "on",
-        "Tuesday",
-        "that",
-        "exports",
-        "rose",
-        "about",
-        "70,000",
-        "tonnes",
-        "“we",
-        "will",
-        "not",
-        "accept”",
-        "officials",
-        "denied",
-        "reports",
-        "Kremlin",
-        "port",
-        "percent",
-        "۱۲",
-        "Zelenskyy’s",
-        "talks",
-        "resumed",
-        "in",
-        "January",
-    ];
-    let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
-    let mut next = move || {
-        seed ^= seed << 13;
-        seed ^= seed >> 7;
-        seed ^= seed << 17;
-        seed
-    };
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
     (0..ARTICLES)
         .map(|i| {
-            let mut text = format!("Headline number {i} on trade and talks\n\n");
-            while text.len() < 5_000 {
-                for _ in 0..(40 + next() % 60) {
-                    text.push_str(words[(next() % words.len() as u64) as usize]);
-                    text.push(' ');
-                }
-                text.push_str("end.\n\n");
-            }
+            let text = news_text(
+                &mut rng,
+                &format!("Headline number {i} on trade and talks"),
+                40,
+                5_000,
+            );
             let path = dir.join(format!("article-{i:05}.txt"));
             std::fs::write(&path, text).expect("write a generated article");
             path

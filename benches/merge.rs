@@ -5,6 +5,8 @@
 //! The projects are built once per run with the batch API; each iteration merges into a fresh
 //! copy, made outside the timing.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
@@ -12,59 +14,23 @@ use stet::model::{CharRange, LabelScheme, Origin};
 use stet::review::merge::merge_project;
 use stet::store::{NewDocument, NewSpan, Project};
 
+use common::{Rng, news_text};
+
 const DOCS: usize = 10_000;
 const SPANS: usize = 50;
 const LABELS: [&str; 4] = ["claim", "quote", "figure", "denial"];
 
-/// Deterministic article texts of ~2,500 characters, with emoji and Persian digits.
+/// Deterministic article texts of about 2,800 bytes, with emoji and Persian digits.
 fn texts() -> Vec<String> {
-    let words = [
-        "the",
-        "ministry",
-        "said",
-        "on",
-        "Tuesday",
-        "that",
-        "exports",
-        "rose",
-        "about",
-        "70,000",
-        "tonnes",
-        "“we",
-        "will",
-        "not",
-        "accept”",
-        "officials",
-        "denied",
-        "reports",
-        "۱۲",
-        "🚢",
-        "talks",
-        "resumed",
-        "in",
-        "January",
-        "Kremlin",
-        "port",
-        "percent",
-    ];
-    let mut seed = 0x2545_f491_4f6c_dd1d_u64;
-    let mut next = move || {
-        seed ^= seed << 13;
-        seed ^= seed >> 7;
-        seed ^= seed << 17;
-        seed
-    };
+    let mut rng = Rng(0x2545_f491_4f6c_dd1d);
     (0..DOCS)
         .map(|i| {
-            let mut text = format!("Article {i}: trade talks and a port dispute\n\n");
-            while text.chars().count() < 2_500 {
-                for _ in 0..(20 + next() % 30) {
-                    text.push_str(words[(next() % words.len() as u64) as usize]);
-                    text.push(' ');
-                }
-                text.push_str("end.\n\n");
-            }
-            text
+            news_text(
+                &mut rng,
+                &format!("Article {i}: trade talks and a port dispute"),
+                20,
+                2_800,
+            )
         })
         .collect()
 }

@@ -3,6 +3,8 @@
 //!
 //! Run with `cargo bench --bench review`; the target is one report in under a second.
 
+mod common;
+
 use std::hint::black_box;
 use std::time::Duration;
 
@@ -11,27 +13,13 @@ use stet::model::{CharRange, LabelScheme, Origin};
 use stet::review::{AgreementOptions, DocumentSpans, agreement, compare};
 use stet::store::{NewDocument, NewSpan, Project};
 
+use common::Rng;
+
 const DOCUMENTS: usize = 1_000;
 const ANNOTATORS: [&str; 3] = ["ana", "ben", "cy"];
 const LABELS: [&str; 4] = ["claim", "quote", "figure", "denial"];
 const SPANS_PER_ANNOTATOR: usize = 50;
 const WORDS_PER_DOCUMENT: usize = 700;
-
-/// A small deterministic generator (xorshift64*), so every run measures the same data.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-}
 
 /// One generated document: its text and each annotator's `(range, label index)` spans.
 struct Generated {
