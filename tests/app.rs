@@ -136,6 +136,13 @@ fn click_label(harness: &mut Harness<'_, StetApp>, label: &str) {
     harness.run();
 }
 
+/// Opens the File menu and clicks `item`.
+fn file_menu(harness: &mut Harness<'_, StetApp>, item: &str) {
+    harness.get_by_label("File").click();
+    harness.run();
+    harness.get_by_label(item).click();
+}
+
 fn press(harness: &mut Harness<'_, StetApp>, key: Key) {
     harness.key_press(key);
     harness.run();
@@ -403,9 +410,7 @@ fn file_import_uses_the_injected_dialog_and_runs_in_the_background() {
     .unwrap();
     let dialogs = ScriptedDialogs::new([Picked::Chosen(vec![article])]);
     let mut harness = app_on(&setup.project, dialogs);
-    harness.get_by_label("File").click();
-    harness.run();
-    harness.get_by_label("Import articles…").click();
+    file_menu(&mut harness, "Import articles…");
     wait_for_status(&mut harness, "Imported 1 document");
     harness.run();
     // The new document is listed and opened.
@@ -416,12 +421,11 @@ fn file_import_uses_the_injected_dialog_and_runs_in_the_background() {
     harness.get_by_label("0 of 3 done");
 }
 
-#[test]
-fn file_import_of_a_colleagues_export_merges_it() {
-    let setup = setup();
-    // Ben tagged the same newswire article in his project and exported it to JSONL.
-    let theirs = setup.dir.join("ben.stet");
-    let mut project = Project::create(&theirs, &LabelScheme::newsroom()).unwrap();
+/// Ben's own project (`ben.stet` beside the team's) holding the newswire article, with his
+/// figure over "94,300"; the figure's uid.
+fn bens_project(setup: &Setup) -> (Project, String) {
+    let mut project =
+        Project::create(&setup.dir.join("ben.stet"), &LabelScheme::newsroom()).unwrap();
     import_paths(
         &mut project,
         &[PathBuf::from(NEWSWIRE)],
@@ -437,6 +441,14 @@ fn file_import_of_a_colleagues_export_merges_it() {
         .add_span("ben", doc, CharRange::new(start, start + 6), "figure", "")
         .unwrap()
         .uid;
+    (project, uid)
+}
+
+#[test]
+fn file_import_of_a_colleagues_export_merges_it() {
+    let setup = setup();
+    // Ben tagged the same newswire article in his project and exported it to JSONL.
+    let (project, uid) = bens_project(&setup);
     let export = setup.dir.join("ben.jsonl");
     let mut out = Vec::new();
     write_jsonl(&project, &ExportFilter::default(), &mut out).unwrap();
@@ -445,9 +457,7 @@ fn file_import_of_a_colleagues_export_merges_it() {
 
     let dialogs = ScriptedDialogs::new([Picked::Chosen(vec![export])]);
     let mut harness = app_on(&setup.project, dialogs);
-    harness.get_by_label("File").click();
-    harness.run();
-    harness.get_by_label("Import articles…").click();
+    file_menu(&mut harness, "Import articles…");
     wait_for_status(&mut harness, "Imported 0 document");
     harness.run();
     let (message, _) = harness.state().status_message();
@@ -474,9 +484,7 @@ fn file_save_a_copy_writes_a_project_merges_can_tell_apart() {
     let copy = setup.dir.join("for-ben");
     let dialogs = ScriptedDialogs::new([Picked::Chosen(vec![copy.clone()])]);
     let mut harness = app_on(&setup.project, dialogs);
-    harness.get_by_label("File").click();
-    harness.run();
-    harness.get_by_label("Save a copy for a colleague…").click();
+    file_menu(&mut harness, "Save a copy for a colleague…");
     wait_for_status(&mut harness, "Saved a copy");
     // `.stet` is added to a bare name; the copy has the documents and its own uid.
     let copy = copy.with_extension("stet");
@@ -496,9 +504,7 @@ fn without_a_file_dialog_the_app_asks_for_a_typed_path() {
     std::fs::write(&article, "Typed path article\n\nBody.\n").unwrap();
     let dialogs = ScriptedDialogs::new([Picked::Unavailable]);
     let mut harness = app_on(&setup.project, dialogs);
-    harness.get_by_label("File").click();
-    harness.run();
-    harness.get_by_label("Import articles…").click();
+    file_menu(&mut harness, "Import articles…");
     harness.run();
     harness.get_by_label_contains("No file dialog is available");
     harness.event(Event::Text(article.display().to_string()));
@@ -692,9 +698,7 @@ fn file_export_writes_the_chosen_format_where_the_dialog_says() {
     let mut harness = app_on(&setup.project, dialogs);
     drag_over(&mut harness, "about 70,000 troops");
     press(&mut harness, Key::Num3);
-    harness.get_by_label("File").click();
-    harness.run();
-    harness.get_by_label("Export dataset…").click();
+    file_menu(&mut harness, "Export dataset…");
     harness.run();
     harness.get_by_label("CSV, one row per span").click();
     harness.run();
@@ -712,29 +716,13 @@ fn file_export_writes_the_chosen_format_where_the_dialog_says() {
 #[test]
 fn file_merge_brings_a_colleagues_layer_in() {
     let setup = setup();
-    // Ben's copy: the same newswire article, tagged by ben.
-    let theirs = setup.dir.join("ben.stet");
-    let mut project = Project::create(&theirs, &LabelScheme::newsroom()).unwrap();
-    import_paths(
-        &mut project,
-        &[PathBuf::from(NEWSWIRE)],
-        "ben",
-        &mut |_, _| {},
-    )
-    .unwrap();
-    let doc = project.documents().unwrap()[0].id;
-    let text = project.document(doc).unwrap().text;
-    let byte = text.find("94,300").unwrap();
-    let start = text[..byte].chars().count();
-    project
-        .add_span("ben", doc, CharRange::new(start, start + 6), "figure", "")
-        .unwrap();
+    // Ben's project: the same newswire article, tagged by ben.
+    let (project, _) = bens_project(&setup);
+    let theirs = project.path().to_owned();
     drop(project);
     let dialogs = ScriptedDialogs::new([Picked::Chosen(vec![theirs])]);
     let mut harness = app_on(&setup.project, dialogs);
-    harness.get_by_label("File").click();
-    harness.run();
-    harness.get_by_label("Merge a colleague's project…").click();
+    file_menu(&mut harness, "Merge a colleague's project…");
     wait_for_status(&mut harness, "Merged");
     let (message, _) = harness.state().status_message();
     assert!(
