@@ -14,6 +14,11 @@ use stet::review::span_match::{exact_matches, overlap_matches};
 use stet::review::{AgreementOptions, AgreementReport, agreement};
 use stet::store::{NewDocument, NewSpan, Project};
 
+#[path = "common/text.rs"]
+mod text;
+
+use text::range_of;
+
 // ---------------------------------------------------------------------------------------------
 // Fixture helpers
 
@@ -21,14 +26,6 @@ fn temp_project(scheme: &LabelScheme) -> (tempfile::TempDir, Project) {
     let dir = tempfile::tempdir().unwrap();
     let project = Project::create(&dir.path().join("team.stet"), scheme).unwrap();
     (dir, project)
-}
-
-fn range_of(text: &str, needle: &str) -> CharRange {
-    let byte = text
-        .find(needle)
-        .unwrap_or_else(|| panic!("{needle:?} not in text"));
-    let start = text[..byte].chars().count();
-    CharRange::new(start, start + needle.chars().count())
 }
 
 fn span(text: &str, annotator: &str, label: &str, needle: &str) -> NewSpan {

@@ -13,6 +13,11 @@ use stet::ingest::import_paths;
 use stet::model::{CharRange, DocStatus, LabelScheme, Span};
 use stet::store::{Access, Project};
 
+#[path = "common/text.rs"]
+mod text;
+
+use text::chars;
+
 const NEWSWIRE: &str = "tests/fixtures/ingest/newswire.txt";
 
 const MIXED: &str = "Ministry figures\n\n\
@@ -70,10 +75,6 @@ fn stored_spans(project: &Path, doc: i64) -> Vec<Span> {
         .unwrap()
         .spans(doc)
         .unwrap()
-}
-
-fn chars(text: &str, range: CharRange) -> String {
-    text.chars().skip(range.start).take(range.len()).collect()
 }
 
 fn offset_of(harness: &Harness<'_, StetApp>, needle: &str) -> usize {

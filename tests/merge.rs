@@ -7,9 +7,14 @@ use std::path::{Path, PathBuf};
 use assert_cmd::Command;
 use stet::export::{ExportFilter, write_jsonl};
 use stet::ingest::{ImportReport, import_paths};
-use stet::model::{CharRange, DocStatus, LabelDef, LabelScheme};
+use stet::model::{DocStatus, LabelDef, LabelScheme};
 use stet::review::merge::{ConflictKind, MergeError, MergeReport, merge_project};
 use stet::store::{Access, Fingerprint, NewDocument, Project, SpanEdit};
+
+#[path = "common/text.rs"]
+mod text;
+
+use text::{chars, range_of};
 
 /// Emoji, curly quotes and an RTL-free Latin text around them.
 const PESKOV: &str = "Kremlin spokesman Dmitry Peskov confirmed talks on Saturday. 😀 “We see that he is putting in place the capacity,” Psaki said. Russia has massed about 70,000 troops.";
@@ -30,16 +35,6 @@ fn renote(note: &str) -> SpanEdit {
         note: Some(note.into()),
         ..SpanEdit::default()
     }
-}
-
-fn chars(text: &str, range: CharRange) -> String {
-    text.chars().skip(range.start).take(range.len()).collect()
-}
-
-fn range_of(text: &str, needle: &str) -> CharRange {
-    let byte = text.find(needle).unwrap();
-    let start = text[..byte].chars().count();
-    CharRange::new(start, start + needle.chars().count())
 }
 
 fn doc(title: &str, text: &str) -> NewDocument {

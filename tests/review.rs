@@ -3,13 +3,14 @@
 use stet::model::{CharRange, LabelScheme};
 use stet::store::{GOLD, NewDocument, Project, ReviewStatus, Verdict};
 
+#[path = "common/text.rs"]
+mod text;
+
 const TEXT: &str = "Russia has massed about 70,000 troops near its border, officials said. \
 Moscow denied any plan to invade.";
 
 fn range_of(needle: &str) -> CharRange {
-    let byte = TEXT.find(needle).unwrap();
-    let start = TEXT[..byte].chars().count();
-    CharRange::new(start, start + needle.chars().count())
+    text::range_of(TEXT, needle)
 }
 
 /// A project where ana and ben tagged the same text, agreeing on some spans.

@@ -12,6 +12,9 @@ use stet::app::article_view::{
 use stet::app::theme;
 use stet::model::{CharRange, LabelScheme};
 
+#[path = "common/text.rs"]
+mod text;
+
 const TEXT: &str = "Velmora port says grain exports rose despite dock strike\n\n\
 Grain exports through the port of Velmora rose 12 percent in the first half of the year, \
 the harbour authority said on Monday.\n\n\
@@ -30,9 +33,7 @@ struct Scene {
 }
 
 fn range_of(needle: &str) -> CharRange {
-    let byte = TEXT.find(needle).unwrap();
-    let start = TEXT[..byte].chars().count();
-    CharRange::new(start, start + needle.chars().count())
+    text::range_of(TEXT, needle)
 }
 
 fn scene() -> Scene {

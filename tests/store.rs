@@ -5,6 +5,11 @@ use std::path::{Path, PathBuf};
 use stet::model::{CharRange, DocStatus, LabelScheme, Origin};
 use stet::store::{Access, NewDocument, NewSpan, OpKind, Project, SpanEdit, StoreError};
 
+#[path = "common/text.rs"]
+mod text;
+
+use text::{chars, range_of};
+
 const TEXT: &str = "Kremlin spokesman Dmitry Peskov confirmed plans on Saturday. “We see that he is putting in place the capacity,” Psaki said. 😀 Russia has massed about 70,000 troops.";
 
 fn temp_project() -> (tempfile::TempDir, PathBuf) {
@@ -21,16 +26,6 @@ fn doc(text: &str) -> NewDocument {
         format: "text".into(),
         ..NewDocument::default()
     }
-}
-
-fn chars(text: &str, range: CharRange) -> String {
-    text.chars().skip(range.start).take(range.len()).collect()
-}
-
-fn range_of(text: &str, needle: &str) -> CharRange {
-    let byte = text.find(needle).unwrap();
-    let start = text[..byte].chars().count();
-    CharRange::new(start, start + needle.chars().count())
 }
 
 #[test]
