@@ -86,13 +86,20 @@ impl Change {
             Self::DeleteSpan { .. } => OpKind::DeleteSpan,
             Self::EditSpan { .. } => OpKind::EditSpan,
             Self::SetStatus { .. } => OpKind::SetStatus,
-            // A deletion that took review verdicts along is still a deletion.
-            Self::Batch { changes } if matches!(changes.last(), Some(Self::DeleteSpan { .. })) => {
-                OpKind::DeleteSpan
-            }
+            Self::Batch { .. } if self.is_deletion() => OpKind::DeleteSpan,
             Self::SetVerdict { .. } | Self::SetReviewStatus { .. } | Self::Batch { .. } => {
                 OpKind::Review
             }
+        }
+    }
+
+    /// A span's deletion together with the review verdicts it took along (still a deletion
+    /// for the log and the app).
+    fn is_deletion(&self) -> bool {
+        match self {
+            Self::DeleteSpan { .. } => true,
+            Self::Batch { changes } => matches!(changes.last(), Some(Self::DeleteSpan { .. })),
+            _ => false,
         }
     }
 
@@ -104,9 +111,7 @@ impl Change {
             Self::SetStatus { .. } => "set_status",
             Self::SetVerdict { .. } => "set_verdict",
             Self::SetReviewStatus { .. } => "set_review_status",
-            Self::Batch { changes } if matches!(changes.last(), Some(Self::DeleteSpan { .. })) => {
-                "delete_span"
-            }
+            Self::Batch { .. } if self.is_deletion() => "delete_span",
             Self::Batch { .. } => "review",
         }
     }

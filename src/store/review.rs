@@ -88,15 +88,25 @@ impl ReviewStatus {
     }
 }
 
+/// A query for verdicts as [`read_verdict`] reads them, ending with `$tail` (more joins,
+/// the condition, the order).
+macro_rules! verdict_query {
+    ($tail:literal) => {
+        concat!(
+            "SELECT v.span_id, a.name, v.verdict, v.comment, v.gold_span_id, v.at
+             FROM verdicts v JOIN annotators a ON a.id = v.reviewer_id ",
+            $tail
+        )
+    };
+}
+
 impl Project {
     /// Every verdict on the spans of a document.
     pub fn verdicts(&self, document_id: i64) -> Result<Vec<VerdictRecord>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT v.span_id, a.name, v.verdict, v.comment, v.gold_span_id, v.at
-             FROM verdicts v JOIN spans s ON s.id = v.span_id
-             JOIN annotators a ON a.id = v.reviewer_id
-             WHERE s.document_id = ?1 ORDER BY v.span_id, a.name",
-        )?;
+        let mut stmt = self.conn.prepare_cached(verdict_query!(
+            "JOIN spans s ON s.id = v.span_id
+                 WHERE s.document_id = ?1 ORDER BY v.span_id, a.name"
+        ))?;
         let rows = stmt
             .query_map([document_id], read_verdict)?
             .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -269,11 +279,7 @@ impl Project {
     fn verdict(&self, reviewer: &str, span_id: i64) -> Result<Option<VerdictRecord>> {
         Ok(self
             .conn
-            .prepare_cached(
-                "SELECT v.span_id, a.name, v.verdict, v.comment, v.gold_span_id, v.at
-                 FROM verdicts v JOIN annotators a ON a.id = v.reviewer_id
-                 WHERE v.span_id = ?1 AND a.name = ?2",
-            )?
+            .prepare_cached(verdict_query!("WHERE v.span_id = ?1 AND a.name = ?2"))?
             .query_row(params![span_id, reviewer], read_verdict)
             .optional()?)
     }
@@ -381,11 +387,9 @@ pub(super) fn verdicts_lost_with(
     document_id: i64,
     span_id: i64,
 ) -> Result<Vec<Change>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT v.span_id, a.name, v.verdict, v.comment, v.gold_span_id, v.at
-         FROM verdicts v JOIN annotators a ON a.id = v.reviewer_id
-         WHERE v.span_id = ?1 OR v.gold_span_id = ?1 ORDER BY v.span_id, a.name",
-    )?;
+    let mut stmt = conn.prepare_cached(verdict_query!(
+        "WHERE v.span_id = ?1 OR v.gold_span_id = ?1 ORDER BY v.span_id, a.name"
+    ))?;
     let verdicts = stmt
         .query_map([span_id], read_verdict)?
         .collect::<rusqlite::Result<Vec<_>>>()?;
