@@ -366,6 +366,28 @@ fn find_steps_through_matches_and_selects_them() {
 }
 
 #[test]
+fn the_status_filter_follows_a_document_that_gets_its_first_tag() {
+    let setup = setup();
+    let mut harness = app(&setup);
+    let doc = open_doc(&harness);
+    // The list's filter buttons, not the toolbar's status text.
+    let filter = |harness: &mut Harness<'_, StetApp>, status: &str| {
+        harness
+            .get_by_role_and_label(egui::accesskit::Role::Button, status)
+            .click();
+        harness.run();
+    };
+    filter(&mut harness, "todo");
+    assert!(harness.state().listed_documents().contains(&doc));
+    drag_over(&mut harness, "Kremlin spokesman");
+    press(&mut harness, Key::Num1);
+    // Tagging made it "in progress": no longer a todo, and listed under in progress.
+    assert!(!harness.state().listed_documents().contains(&doc));
+    filter(&mut harness, "in progress");
+    assert!(harness.state().listed_documents().contains(&doc));
+}
+
+#[test]
 fn mark_done_and_move_between_documents() {
     let setup = setup();
     let mut harness = app(&setup);

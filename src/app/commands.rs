@@ -79,6 +79,11 @@ impl StetApp {
     /// Applies every queued command.
     pub(crate) fn apply_commands(&mut self, ctx: &egui::Context) {
         let commands = std::mem::take(&mut self.commands);
+        // Commands run after the panels drew this frame: show their effect in a new one,
+        // rather than on the next input event.
+        if !commands.is_empty() {
+            ctx.request_repaint();
+        }
         for command in commands {
             if let Err(err) = self.apply(command, ctx) {
                 self.status.error(format!("{err:#}"));
@@ -517,10 +522,9 @@ impl StetApp {
     /// After any span edit: spans, counts, statuses and undo state are read again.
     fn after_edit(&mut self) -> anyhow::Result<()> {
         self.reload_spans()?;
-        if let Some(id) = self.open_document_id() {
-            self.documents.statuses = self.project.statuses(&self.annotator)?;
-            let _ = id;
-        }
+        // An edit can move the document from todo to in progress: the list follows.
+        self.documents.statuses = self.project.statuses(&self.annotator)?;
+        self.documents.refilter();
         self.refresh_undo_redo();
         Ok(())
     }

@@ -288,6 +288,12 @@ impl StetApp {
         (&self.status.text, self.status.is_error)
     }
 
+    /// The documents the list shows under its filters, in order.
+    pub fn listed_documents(&self) -> Vec<i64> {
+        let all = &self.documents.all;
+        self.documents.visible.iter().map(|&i| all[i].id).collect()
+    }
+
     /// The text of the open document.
     pub fn open_text(&self) -> Option<&str> {
         self.open.as_ref().map(|d| d.text.text())
