@@ -115,7 +115,7 @@ fn bench_merge(c: &mut Criterion) {
             || fresh(None),
             |(dir, mut project)| {
                 let report = merge_project(&mut project, &theirs, "rita").expect("merge");
-                assert_eq!(report.documents_added, DOCS);
+                assert_eq!(report.documents_added(), DOCS);
                 assert_eq!(report.spans_added, DOCS * SPANS);
                 (dir, project)
             },
@@ -127,7 +127,7 @@ fn bench_merge(c: &mut Criterion) {
             || fresh(Some(&same_docs)),
             |(dir, mut project)| {
                 let report = merge_project(&mut project, &theirs, "rita").expect("merge");
-                assert_eq!(report.documents_added, 0);
+                assert_eq!(report.documents_added(), 0);
                 assert_eq!(report.spans_added, DOCS * SPANS);
                 (dir, project)
             },

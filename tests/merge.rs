@@ -201,7 +201,7 @@ fn setup() -> Setup {
 fn merge_brings_their_layer_and_their_new_document() {
     let mut s = setup();
     let report = s.merge();
-    assert_eq!(report.documents_added, 1);
+    assert_eq!(report.documents_added(), 1);
     assert_eq!(report.spans_added, 7);
     assert_eq!(
         (
@@ -288,7 +288,7 @@ fn merging_the_same_file_twice_changes_nothing() {
     assert_eq!(dump(&s.mine), before);
     assert!(!second.changed(), "{second:?}");
     assert_eq!(second.spans_unchanged, 7);
-    assert_eq!(second.documents_added + second.spans_added, 0);
+    assert_eq!(second.documents_added() + second.spans_added, 0);
     assert!(second.conflicts.is_empty());
     assert_eq!(count(&s.mine, "SELECT count(*) FROM ops"), ops_before);
     assert_eq!(
@@ -898,7 +898,7 @@ fn a_colleagues_jsonl_export_brings_their_layer_with_their_span_uids() {
     let export = s.export("ben.jsonl", &ExportFilter::default());
     let report = s.import(&export);
     let first = merged(&report);
-    assert_eq!(first.documents_added, 1);
+    assert_eq!(first.documents_added(), 1);
     assert_eq!(first.spans_added, 7);
     assert!(first.conflicts.is_empty());
     // Nothing is counted twice as a plain import.

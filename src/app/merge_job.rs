@@ -66,7 +66,7 @@ impl StetApp {
         let message = format!(
             "Merged {}: {} documents and {} spans added, {} updated, {} deleted; {} conflicts",
             report.source.display(),
-            report.documents_added,
+            report.documents_added(),
             report.spans_added,
             report.spans_updated,
             report.spans_deleted,

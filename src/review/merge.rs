@@ -150,7 +150,6 @@ pub struct MergeReport {
     pub source: PathBuf,
     /// Their project's uid, naming it in `merge_state`.
     pub source_uid: String,
-    pub documents_added: usize,
     pub spans_added: usize,
     /// Spans they changed and we did not: their version taken.
     pub spans_updated: usize,
@@ -167,16 +166,21 @@ pub struct MergeReport {
     pub labels_added: Vec<LabelDef>,
     /// Spans changed on both sides, left as they are here; in document order.
     pub conflicts: Vec<Conflict>,
-    /// Their documents' ids here, in their order: those added by this merge and those this
+    /// Their documents' ids here, in their order: those this merge added and those this
     /// project already had.
     pub documents_new: Vec<i64>,
     pub documents_matched: Vec<i64>,
 }
 
 impl MergeReport {
+    /// How many documents the merge added.
+    pub fn documents_added(&self) -> usize {
+        self.documents_new.len()
+    }
+
     /// Whether the merge changed this project's documents, spans, labels or statuses.
     pub fn changed(&self) -> bool {
-        self.documents_added
+        self.documents_added()
             + self.spans_added
             + self.spans_updated
             + self.spans_deleted
@@ -189,7 +193,7 @@ impl MergeReport {
     pub fn summary(&self) -> String {
         let mut line = format!(
             "{} added; spans: {} added, {} updated, {} deleted, {} unchanged, {} kept as changed here; {}; {} copied",
-            count(self.documents_added, "document"),
+            count(self.documents_added(), "document"),
             self.spans_added,
             self.spans_updated,
             self.spans_deleted,
@@ -367,7 +371,7 @@ fn merge_connections(
     let read = Transaction::new_unchecked(source, TransactionBehavior::Deferred).at(theirs)?;
     let tx = Transaction::new_unchecked(mine, TransactionBehavior::Immediate).at(mine_path)?;
     let their = Theirs::load(&read, theirs)?;
-    let mut merger = Merger::new(&tx, Some(&read), mine_path, theirs, &their)?;
+    let mut merger = Merger::new(&tx, mine_path, theirs, &their)?;
     merger.run(by)?;
     let report = merger.report;
     tx.commit().at(mine_path)?;
@@ -602,8 +606,8 @@ struct TheirSpan {
     version: u128,
 }
 
-/// Everything read from their file except document texts (read only for new documents).
-struct Theirs {
+/// Their side: everything the merge compares, read from their project file or export.
+struct Theirs<'c> {
     uid: String,
     docs: Vec<TheirDoc>,
     labels: Map<i64, LabelDef>,
@@ -611,16 +615,41 @@ struct Theirs {
     spans: Vec<TheirSpan>,
     /// Document index, annotator id, status, updated at.
     statuses: Vec<(usize, i64, String, i64)>,
-    history: History,
-    /// The documents' texts, for a JSONL export (a project's are read from its file when
-    /// needed). `Some` also means: only these documents are compared, and spans of theirs
-    /// merged before and missing now were deleted there (an export has no log to ask).
-    texts: Option<Vec<String>>,
+    kind: TheirKind<'c>,
 }
 
-impl Theirs {
+/// What their side is, which decides what it can tell.
+enum TheirKind<'c> {
+    /// A project file: whole, with a log that tells which versions each span had. Texts are
+    /// read from it only for documents new here.
+    Project {
+        conn: &'c Connection,
+        history: History,
+    },
+    /// A JSONL export: it holds its documents' texts (hashed as read) and speaks only for
+    /// those documents. It has no log, so a span merged from it before and missing now was
+    /// deleted there (older exports are refused by revision), and it names only the
+    /// annotators who still have spans in it.
+    Export { texts: Vec<(String, Fingerprint)> },
+}
+
+impl TheirKind<'_> {
+    /// Their log, if they have one.
+    fn history(&self) -> Option<&History> {
+        match self {
+            Self::Project { history, .. } => Some(history),
+            Self::Export { .. } => None,
+        }
+    }
+
+    fn is_export(&self) -> bool {
+        matches!(self, Self::Export { .. })
+    }
+}
+
+impl<'c> Theirs<'c> {
     /// Reads their project inside the caller's read transaction.
-    fn load(conn: &Connection, path: &Path) -> Result<Self, MergeError> {
+    fn load(conn: &'c Connection, path: &Path) -> Result<Self, MergeError> {
         let corrupt = |message: String| MergeError::Corrupt {
             path: path.to_owned(),
             message,
@@ -768,8 +797,7 @@ impl Theirs {
             annotators,
             spans,
             statuses,
-            history,
-            texts: None,
+            kind: TheirKind::Project { conn, history },
         })
     }
 }
@@ -797,11 +825,9 @@ struct LocalDoc {
 /// The merge of one file, inside this project's transaction.
 struct Merger<'a> {
     tx: &'a Connection,
-    /// Their project file, for document texts; `None` for an export, which holds them.
-    source: Option<&'a Connection>,
     mine_path: &'a Path,
     their_path: &'a Path,
-    their: &'a Theirs,
+    their: &'a Theirs<'a>,
     now: i64,
     docs: Map<String, LocalDoc>,
     titles: Map<i64, String>,
@@ -827,27 +853,22 @@ impl<'a> Merger<'a> {
     /// Reads this project's documents, labels, annotators and history.
     fn new(
         tx: &'a Connection,
-        source: Option<&'a Connection>,
         mine_path: &'a Path,
         their_path: &'a Path,
-        their: &'a Theirs,
+        their: &'a Theirs<'a>,
     ) -> Result<Self, MergeError> {
-        let at = |e| MergeError::Database {
-            path: mine_path.to_owned(),
-            source: e,
-        };
         let mut docs = Map::default();
         let mut titles = Map::default();
         {
             let mut stmt = tx
                 .prepare("SELECT id, uid, title, len_chars FROM documents")
-                .map_err(at)?;
-            let mut rows = stmt.query([]).map_err(at)?;
-            while let Some(row) = rows.next().map_err(at)? {
-                let id: i64 = row.get(0).map_err(at)?;
-                let uid: String = row.get(1).map_err(at)?;
-                let len: i64 = row.get(3).map_err(at)?;
-                titles.insert(id, row.get(2).map_err(at)?);
+                .at(mine_path)?;
+            let mut rows = stmt.query([]).at(mine_path)?;
+            while let Some(row) = rows.next().at(mine_path)? {
+                let id: i64 = row.get(0).at(mine_path)?;
+                let uid: String = row.get(1).at(mine_path)?;
+                let len: i64 = row.get(3).at(mine_path)?;
+                titles.insert(id, row.get(2).at(mine_path)?);
                 docs.insert(
                     uid,
                     LocalDoc {
@@ -864,13 +885,13 @@ impl<'a> Merger<'a> {
         {
             let mut stmt = tx
                 .prepare("SELECT id, name, hotkey, position FROM labels")
-                .map_err(at)?;
-            let mut rows = stmt.query([]).map_err(at)?;
-            while let Some(row) = rows.next().map_err(at)? {
-                let id: i64 = row.get(0).map_err(at)?;
-                let name: String = row.get(1).map_err(at)?;
-                let hotkey: Option<String> = row.get(2).map_err(at)?;
-                let position: i64 = row.get(3).map_err(at)?;
+                .at(mine_path)?;
+            let mut rows = stmt.query([]).at(mine_path)?;
+            while let Some(row) = rows.next().at(mine_path)? {
+                let id: i64 = row.get(0).at(mine_path)?;
+                let name: String = row.get(1).at(mine_path)?;
+                let hotkey: Option<String> = row.get(2).at(mine_path)?;
+                let position: i64 = row.get(3).at(mine_path)?;
                 labels.insert(name.clone(), id);
                 label_names.insert(id, name);
                 if let Some(key) = hotkey {
@@ -885,7 +906,7 @@ impl<'a> Merger<'a> {
                 stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
                     .collect()
             })
-            .map_err(at)?;
+            .at(mine_path)?;
         let annotator_names = annotators
             .iter()
             .map(|(name, id)| (*id, name.clone()))
@@ -894,7 +915,7 @@ impl<'a> Merger<'a> {
             .iter()
             .map(|(uid, doc)| (doc.id, uid.as_str()))
             .collect();
-        let history = History::load(tx, &doc_uids).map_err(at)?;
+        let history = History::load(tx, &doc_uids).at(mine_path)?;
         let their_label_ids = their
             .labels
             .iter()
@@ -907,7 +928,6 @@ impl<'a> Merger<'a> {
             .collect();
         Ok(Self {
             tx,
-            source,
             mine_path,
             their_path,
             their,
@@ -931,13 +951,6 @@ impl<'a> Merger<'a> {
                 ..MergeReport::default()
             },
         })
-    }
-
-    fn mine_err(&self, source: rusqlite::Error) -> MergeError {
-        MergeError::Database {
-            path: self.mine_path.to_owned(),
-            source,
-        }
     }
 
     fn corrupt(&self, message: String) -> MergeError {
@@ -967,16 +980,10 @@ impl<'a> Merger<'a> {
         Ok(())
     }
 
-    /// Adds their documents this project lacks, checking each text against its uid.
+    /// Adds their documents this project lacks, checking each text from a project file
+    /// against its uid.
     fn add_documents(&mut self) -> Result<(), MergeError> {
-        let mut text_stmt = match self.source {
-            Some(source) => Some(
-                source
-                    .prepare("SELECT text FROM documents WHERE id = ?1")
-                    .at(self.their_path)?,
-            ),
-            None => None,
-        };
+        let their = self.their;
         let mut insert = self
             .tx
             .prepare(
@@ -984,30 +991,37 @@ impl<'a> Merger<'a> {
                                        meta_json, imported_at, text)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
             )
-            .map_err(|e| self.mine_err(e))?;
-        for (index, doc) in self.their.docs.iter().enumerate() {
+            .at(self.mine_path)?;
+        for (index, doc) in their.docs.iter().enumerate() {
             if let Some(local) = self.docs.get(&doc.uid) {
                 self.doc_map[index] = Some((local.id, local.len));
                 self.report.documents_matched.push(local.id);
                 continue;
             }
-            let text: String = match (&mut text_stmt, &self.their.texts) {
-                (Some(stmt), _) => stmt.query_row([doc.id], |r| r.get(0)).at(self.their_path)?,
-                (None, Some(texts)) => texts
-                    .get(index)
-                    .cloned()
-                    .ok_or_else(|| self.corrupt(format!("document {:?} has no text", doc.title)))?,
-                (None, None) => {
-                    return Err(self.corrupt(format!("document {:?} has no text", doc.title)));
+            let read;
+            let (text, fingerprint) = match &their.kind {
+                TheirKind::Export { texts } => {
+                    let (text, fingerprint) = texts.get(index).ok_or_else(|| {
+                        self.corrupt(format!("document {:?} has no text", doc.title))
+                    })?;
+                    (text, fingerprint)
+                }
+                TheirKind::Project { conn, .. } => {
+                    let text: String = conn
+                        .prepare_cached("SELECT text FROM documents WHERE id = ?1")
+                        .and_then(|mut stmt| stmt.query_row([doc.id], |r| r.get(0)))
+                        .at(self.their_path)?;
+                    let fingerprint = Fingerprint::of(&text);
+                    if fingerprint.uid != doc.uid {
+                        return Err(self.corrupt(format!(
+                            "document {:?}: its text does not match its uid",
+                            doc.title
+                        )));
+                    }
+                    read = (text, fingerprint);
+                    (&read.0, &read.1)
                 }
             };
-            let fingerprint = Fingerprint::of(&text);
-            if fingerprint.uid != doc.uid {
-                return Err(self.corrupt(format!(
-                    "document {:?}: its text does not match its uid",
-                    doc.title
-                )));
-            }
             insert
                 .execute(params![
                     doc.uid,
@@ -1020,7 +1034,7 @@ impl<'a> Merger<'a> {
                     self.now,
                     text
                 ])
-                .map_err(|e| self.mine_err(e))?;
+                .at(self.mine_path)?;
             let id = self.tx.last_insert_rowid();
             self.docs.insert(
                 doc.uid.clone(),
@@ -1031,7 +1045,6 @@ impl<'a> Merger<'a> {
             );
             self.titles.insert(id, doc.title.clone());
             self.doc_map[index] = Some((id, fingerprint.len_chars));
-            self.report.documents_added += 1;
             self.report.documents_new.push(id);
         }
         Ok(())
@@ -1057,7 +1070,7 @@ impl<'a> Merger<'a> {
             .collect();
         // An export names only the annotators who still have spans in it: one who deleted
         // all of theirs would be missed, so every layer is read.
-        let which = if self.their.texts.is_some() {
+        let which = if self.their.kind.is_export() {
             String::new()
         } else {
             format!("WHERE annotator_id IN ({})", ids.join(", "))
@@ -1068,10 +1081,10 @@ impl<'a> Merger<'a> {
                 "SELECT id, uid, document_id, start, \"end\", label_id, annotator_id, note
                  FROM spans {which}"
             ))
-            .map_err(|e| self.mine_err(e))?;
-        let mut rows = stmt.query([]).map_err(|e| self.mine_err(e))?;
+            .at(self.mine_path)?;
+        let mut rows = stmt.query([]).at(self.mine_path)?;
         let mut index = LocalIndex::default();
-        while let Some(row) = rows.next().map_err(|e| self.mine_err(e))? {
+        while let Some(row) = rows.next().at(self.mine_path)? {
             let read = || -> rusqlite::Result<_> {
                 Ok((
                     row.get::<_, i64>(0)?,
@@ -1084,8 +1097,7 @@ impl<'a> Merger<'a> {
                     row.get::<_, String>(7)?,
                 ))
             };
-            let (id, uid, doc, start, end, label, annotator, note) =
-                read().map_err(|e| self.mine_err(e))?;
+            let (id, uid, doc, start, end, label, annotator, note) = read().at(self.mine_path)?;
             let range = CharRange::new(
                 usize::try_from(start).unwrap_or(0),
                 usize::try_from(end).unwrap_or(0),
@@ -1135,7 +1147,7 @@ impl<'a> Merger<'a> {
                 })?
                 .collect::<rusqlite::Result<Vec<_>>>()
             })
-            .map_err(|e| self.mine_err(e))?
+            .at(self.mine_path)?
             .into_iter()
             // An unreadable stored version matches nothing, so both sides count as changed.
             .map(|(uid, v)| (uid, parse_version(&v).unwrap_or(0)))
@@ -1144,7 +1156,7 @@ impl<'a> Merger<'a> {
         let mut index =
             self.local_index(&|uid| their_uids.contains(uid) || base.contains_key(uid))?;
 
-        let mut writer = Writer::new(self.tx).map_err(|e| self.mine_err(e))?;
+        let mut writer = Writer::new(self.tx).at(self.mine_path)?;
         let their = self.their;
         for t in &their.spans {
             let b = base.get(&t.uid).copied();
@@ -1152,9 +1164,9 @@ impl<'a> Merger<'a> {
         }
         // An export speaks only for the documents it holds.
         let present: Option<Set<i64>> = their
-            .texts
-            .as_ref()
-            .map(|_| self.doc_map.iter().flatten().map(|(id, _)| *id).collect());
+            .kind
+            .is_export()
+            .then(|| self.doc_map.iter().flatten().map(|(id, _)| *id).collect());
         let in_scope = |uid: &str| match &present {
             None => true,
             Some(present) => index
@@ -1171,7 +1183,7 @@ impl<'a> Merger<'a> {
         for (uid, b) in gone {
             self.merge_one(&mut writer, &mut index, uid, Some(b), None)?;
         }
-        writer.flush(&self.their.uid).map_err(|e| self.mine_err(e))
+        writer.flush(&self.their.uid).at(self.mine_path)
     }
 
     /// Decides and applies one span: `uid` with base version `b`, their copy `t`.
@@ -1183,7 +1195,8 @@ impl<'a> Merger<'a> {
         b: Option<u128>,
         t: Option<&'a TheirSpan>,
     ) -> Result<(), MergeError> {
-        let t_key = match t {
+        // Their copy with its duplicate key and its document here (checked to hold it).
+        let t = match t {
             Some(t) => {
                 let key = self.content_key(t)?;
                 let (_, (_, len)) = key;
@@ -1198,7 +1211,7 @@ impl<'a> Merger<'a> {
                         self.their.docs.get(t.doc).map_or("", |d| d.title.as_str())
                     )));
                 }
-                Some(key)
+                Some((t, key))
             }
             None => None,
         };
@@ -1209,26 +1222,21 @@ impl<'a> Merger<'a> {
             .or_else(|| b.and_then(|b| index.take_version(b)))
             .or_else(|| {
                 // A copy of the same tag with another uid (from a JSONL import, say).
-                let (key, _) = t_key?;
-                let key = key?;
-                index.take_content(&key)
+                let (_, (key, _)) = t?;
+                index.take_content(&key?)
             });
         let mine_path = self.mine_path;
-        let w = |e| MergeError::Database {
-            path: mine_path.to_owned(),
-            source: e,
-        };
         match (o, t) {
-            (Some(o), Some(t)) => {
+            (Some(o), Some((t, (key, doc)))) => {
                 let ours = &index.spans[o];
-                let (key, doc) = t_key.unwrap_or((None, (0, 0)));
                 if ours.version == t.version {
                     self.report.spans_unchanged += 1;
                     if b != Some(t.version) {
                         writer.set_base(uid, t.version);
                     }
                 } else if b == Some(ours.version)
-                    || (b.is_none() && self.their.history.had(uid, ours.version))
+                    || (b.is_none()
+                        && (self.their.kind.history()).is_some_and(|h| h.had(uid, ours.version)))
                 {
                     // Theirs changed, ours did not.
                     if b.is_some() && self.history.had(uid, t.version) {
@@ -1245,7 +1253,7 @@ impl<'a> Merger<'a> {
                         let (label, annotator) = self.ids_for(t)?;
                         writer
                             .update(ours.id, doc.0, t, label, annotator)
-                            .map_err(w)?;
+                            .at(mine_path)?;
                         self.replaced.push((uid.to_owned(), ours.version));
                         writer.set_base(uid, t.version);
                         self.report.spans_updated += 1;
@@ -1265,7 +1273,7 @@ impl<'a> Merger<'a> {
                     self.conflict(kind, uid, Some(o), index, Some(t));
                 }
             }
-            (None, Some(t)) => {
+            (None, Some((t, (_, (doc, _))))) => {
                 if let Some(b) = b {
                     // We had it from them and deleted it.
                     if b == t.version {
@@ -1294,7 +1302,6 @@ impl<'a> Merger<'a> {
                         );
                     }
                 } else {
-                    let (_, (doc, _)) = t_key.unwrap_or((None, (0, 0)));
                     let (label, annotator) = self.ids_for(t)?;
                     writer.insert(t, doc, label, annotator);
                     writer.set_base(uid, t.version);
@@ -1303,13 +1310,13 @@ impl<'a> Merger<'a> {
             }
             (Some(o), None) => {
                 let ours = &index.spans[o];
-                if self.their.texts.is_none() && !self.their.history.mentions(uid) {
+                if (self.their.kind.history()).is_some_and(|h| !h.mentions(uid)) {
                     // Their file never had it: a copy of an older state of their project,
                     // not a deletion there. (An export has no log; older exports are
                     // refused by revision instead.)
                     self.report.spans_kept += 1;
                 } else if b == Some(ours.version) {
-                    writer.delete(ours.id).map_err(w)?;
+                    writer.delete(ours.id).at(mine_path)?;
                     self.replaced.push((uid.to_owned(), ours.version));
                     writer.remove_base(uid);
                     self.report.spans_deleted += 1;
@@ -1389,7 +1396,7 @@ impl<'a> Merger<'a> {
                  VALUES (?1, ?2, ?3, ?4, ?5)",
                 params![def.name, color, hotkey, def.description, self.next_position],
             )
-            .map_err(|e| self.mine_err(e))?;
+            .at(self.mine_path)?;
         let id = self.tx.last_insert_rowid();
         self.next_position += 1;
         if let Some(key) = &hotkey {
@@ -1423,7 +1430,7 @@ impl<'a> Merger<'a> {
                         r.get(0)
                     })
             })
-            .map_err(|e| self.mine_err(e))?;
+            .at(self.mine_path)?;
         self.annotators.insert(name.to_owned(), id);
         self.annotator_names.insert(id, name.to_owned());
         Ok(id)
@@ -1509,7 +1516,7 @@ impl<'a> Merger<'a> {
                      VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
                 )
                 .and_then(|mut stmt| stmt.execute(params![doc, annotator, status, at]))
-                .map_err(|e| self.mine_err(e))?;
+                .at(self.mine_path)?;
             self.report.statuses_copied += copied;
         }
         Ok(())
@@ -1529,7 +1536,7 @@ impl<'a> Merger<'a> {
             "kind": "merge",
             "source": report.source.display().to_string(),
             "source_uid": report.source_uid,
-            "documents_added": report.documents_added,
+            "documents_added": report.documents_added(),
             "spans_added": report.spans_added,
             "spans_updated": report.spans_updated,
             "spans_deleted": report.spans_deleted,
@@ -1547,12 +1554,12 @@ impl<'a> Merger<'a> {
                  VALUES (?1, ?2, NULL, 'merge', ?3, 'final')",
                 params![self.now, by, payload.to_string()],
             )
-            .map_err(|e| self.mine_err(e))?;
+            .at(self.mine_path)?;
         if spans_changed {
             // A redo after the merge could bring back what the merge just reconciled.
             self.tx
                 .execute("UPDATE ops SET state = 'dead' WHERE state = 'undone'", [])
-                .map_err(|e| self.mine_err(e))?;
+                .at(self.mine_path)?;
         }
         Ok(())
     }

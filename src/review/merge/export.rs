@@ -7,7 +7,7 @@ use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
 use serde_json::Value;
 
 use super::{
-    At, History, Map, MergeError, MergeReport, Merger, TheirDoc, TheirSpan, Theirs, version_of,
+    At, Map, MergeError, MergeReport, Merger, TheirDoc, TheirKind, TheirSpan, Theirs, version_of,
     with_merge_cache,
 };
 use crate::ingest::{Article, ExportOrigin};
@@ -61,7 +61,7 @@ pub fn merge_export(
                 merged,
             });
         }
-        let mut merger = Merger::new(&tx, None, &mine_path, path, &their)?;
+        let mut merger = Merger::new(&tx, &mine_path, path, &their)?;
         merger.run(by)?;
         let report = merger.report;
         if origin.revision > merged {
@@ -77,7 +77,7 @@ pub fn merge_export(
     })
 }
 
-impl Theirs {
+impl Theirs<'_> {
     /// Their side as an export tells it: documents with their texts, the labels of this
     /// project (a label this project lacks refuses the file, as an import would), no
     /// statuses and no history.
@@ -151,14 +151,14 @@ impl Theirs {
                 });
             }
             docs.push(TheirDoc {
-                uid: fingerprint.uid,
+                uid: fingerprint.uid.clone(),
                 title: article.title,
                 source: path.display().to_string(),
                 format: article.format.as_str().to_owned(),
                 meta_json: Value::Object(article.meta).to_string(),
                 id: index as i64,
             });
-            texts.push(article.text);
+            texts.push((article.text, fingerprint));
         }
         Ok(Self {
             uid: origin.project.clone(),
@@ -174,8 +174,7 @@ impl Theirs {
                 .collect(),
             spans,
             statuses: Vec::new(),
-            history: History::default(),
-            texts: Some(texts),
+            kind: TheirKind::Export { texts },
         })
     }
 }
