@@ -116,8 +116,14 @@ pub fn import_paths(
             progress(done, total);
         }
     }
-    // The reader only ends early if this side stopped receiving, which it did not.
-    let _ = reader.join();
+    // The reader ends early only if it panicked: say so rather than report a short import
+    // as complete.
+    if reader.join().is_err() {
+        report.errors.push(
+            "reading the files stopped unexpectedly; the files not listed above were not imported"
+                .into(),
+        );
+    }
     Ok(report)
 }
 

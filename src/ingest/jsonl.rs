@@ -169,6 +169,8 @@ fn read_record(value: Value) -> Result<Article, String> {
 
     let checker = SpanChecker::new(&text);
     let mut spans = Vec::new();
+    // Repeated spans are kept once (a set: records of token-level tags hold many).
+    let mut seen = std::collections::HashSet::new();
     for (key, form) in [
         ("spans", Form::Objects),
         ("entities", Form::Objects),
@@ -186,7 +188,7 @@ fn read_record(value: Value) -> Result<Article, String> {
                 }
                 for (at, item) in items.iter().enumerate() {
                     let span = checker.read(at + 1, item, form)?;
-                    if !spans.contains(&span) {
+                    if seen.insert(span.clone()) {
                         spans.push(span);
                     }
                 }

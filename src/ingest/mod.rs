@@ -125,7 +125,7 @@ impl Article {
 
 /// A span read with an article: range checked against the text, label not yet checked
 /// against a scheme (the store does that).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct ArticleSpan {
     pub range: CharRange,
     pub label: String,
