@@ -244,8 +244,8 @@ pub enum MergeError {
         path: PathBuf,
         source: rusqlite::Error,
     },
-    #[error("{}: merged, but reopening the project failed: {source}", path.display())]
-    Reopen { path: PathBuf, source: StoreError },
+    #[error("{}: merged, but reading its labels again failed: {source}", path.display())]
+    Reload { path: PathBuf, source: StoreError },
     #[error("{}:{line}: {message}; nothing merged", path.display())]
     Record {
         path: PathBuf,
@@ -321,12 +321,11 @@ pub fn merge_project(
         merge_connections(conn, source.connection(), &mine_path, theirs, by)
     })?;
     if !report.labels_added.is_empty() {
-        // The project caches its labels on open: reopen it so that it knows the new ones.
-        *mine =
-            Project::open(&mine_path, Access::ReadWrite).map_err(|source| MergeError::Reopen {
-                path: mine_path.clone(),
-                source,
-            })?;
+        // The project caches its label ids: read them again so that it knows the new ones.
+        mine.load_ids().map_err(|source| MergeError::Reload {
+            path: mine_path.clone(),
+            source,
+        })?;
     }
     Ok(report)
 }

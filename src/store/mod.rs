@@ -320,7 +320,8 @@ impl Project {
         &self.conn
     }
 
-    fn load_ids(&mut self) -> Result<()> {
+    /// Reads the label and annotator ids again (after something else, a merge, added some).
+    pub(crate) fn load_ids(&mut self) -> Result<()> {
         let mut stmt = self.conn.prepare("SELECT name, id FROM labels")?;
         self.label_ids = stmt
             .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?

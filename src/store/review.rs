@@ -118,7 +118,8 @@ impl Project {
     pub fn accept_span(&mut self, reviewer: &str, span_id: i64, comment: &str) -> Result<Span> {
         let span = self.span(span_id)?;
         let before = self.verdict(reviewer, span_id)?;
-        let existing_gold = self.gold_twin(&span)?;
+        // The gold span with the same range and label, if there is one.
+        let existing_gold = self.find_span(GOLD, span.document_id, span.range, &span.label)?;
         let review_before = self.review_status(span.document_id)?;
         let gold_id = self.apply_logged(reviewer, |tx, ids| {
             let mut changes = Vec::new();
@@ -281,29 +282,6 @@ impl Project {
             .conn
             .prepare_cached(verdict_query!("WHERE v.span_id = ?1 AND a.name = ?2"))?
             .query_row(params![span_id, reviewer], read_verdict)
-            .optional()?)
-    }
-
-    /// The gold span with the same document, range and label, if there is one.
-    fn gold_twin(&self, span: &Span) -> Result<Option<i64>> {
-        Ok(self
-            .conn
-            .prepare_cached(
-                "SELECT s.id FROM spans s JOIN annotators a ON a.id = s.annotator_id
-                 JOIN labels l ON l.id = s.label_id
-                 WHERE s.document_id = ?1 AND s.start = ?2 AND s.\"end\" = ?3
-                   AND l.name = ?4 AND a.name = ?5",
-            )?
-            .query_row(
-                params![
-                    span.document_id,
-                    span.range.start as i64,
-                    span.range.end as i64,
-                    span.label,
-                    GOLD
-                ],
-                |r| r.get(0),
-            )
             .optional()?)
     }
 

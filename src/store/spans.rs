@@ -154,7 +154,7 @@ impl Project {
     }
 
     /// The annotator's span with exactly this range and label, if there is one.
-    fn find_span(
+    pub(super) fn find_span(
         &self,
         annotator: &str,
         document_id: i64,
