@@ -121,6 +121,31 @@ fn accept_all_where_annotators_agree() {
     let verdicts = project.verdicts(doc).unwrap();
     assert_eq!(verdicts.len(), 2);
     assert!(verdicts.iter().all(|v| v.verdict == Verdict::Accepted));
+    // It was one action, so one undo takes all of it back.
+    project.undo("rita").unwrap().unwrap();
+    assert!(gold(&project, doc).is_empty());
+    assert!(project.verdicts(doc).unwrap().is_empty());
+    assert_eq!(
+        project.review_status(doc).unwrap(),
+        ReviewStatus::Unreviewed
+    );
+    project.redo("rita").unwrap().unwrap();
+    assert_eq!(project.verdicts(doc).unwrap(), verdicts);
+    // Accepting again finds nothing new to do.
+    let ops = |project: &Project| -> i64 {
+        project
+            .connection()
+            .query_row("SELECT count(*) FROM ops", [], |r| r.get(0))
+            .unwrap()
+    };
+    let before = ops(&project);
+    assert_eq!(
+        project
+            .accept_agreed("rita", doc, &["ana".into(), "ben".into()])
+            .unwrap(),
+        1
+    );
+    assert_eq!(ops(&project), before);
 }
 
 #[test]

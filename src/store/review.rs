@@ -4,8 +4,8 @@
 use rusqlite::{OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 
-use super::ops::Change;
-use super::spans::{remove_span, span_in, write_span};
+use super::ops::{Change, Ids};
+use super::spans::{remove_span, span_in, span_with, write_span};
 use super::{Project, Result, StoreError, annotator_id_in};
 use crate::model::{Origin, Span, Timestamp};
 
@@ -118,40 +118,10 @@ impl Project {
     pub fn accept_span(&mut self, reviewer: &str, span_id: i64, comment: &str) -> Result<Span> {
         let span = self.span(span_id)?;
         let before = self.verdict(reviewer, span_id)?;
-        // The gold span with the same range and label, if there is one.
-        let existing_gold = self.find_span(GOLD, span.document_id, span.range, &span.label)?;
-        let review_before = self.review_status(span.document_id)?;
+        let mut review = self.review_status(span.document_id)?;
         let gold_id = self.apply_logged(reviewer, |tx, ids| {
-            let mut changes = Vec::new();
-            let gold = match existing_gold {
-                Some(gold) => gold,
-                None => {
-                    let now = Timestamp::now();
-                    let copy = Span {
-                        id: 0,
-                        uid: String::new(),
-                        annotator: GOLD.to_owned(),
-                        origin: Origin::Adjudicated,
-                        created_at: now,
-                        updated_at: now,
-                        ..span.clone()
-                    };
-                    let id = write_span(tx, ids.labels, ids.annotators, &copy)?;
-                    let stored = span_in(tx, id)?.ok_or(StoreError::NoSpan(id))?;
-                    changes.push(Change::AddSpan { span: stored });
-                    id
-                }
-            };
-            let judged = Judgement {
-                span: &span,
-                reviewer,
-                verdict: Verdict::Accepted,
-                comment,
-                gold_span_id: Some(gold),
-                before: before.clone(),
-                review_before,
-            };
-            changes.extend(judged.write(tx, ids.annotators)?);
+            let (gold, changes) =
+                accept_in(tx, ids, reviewer, &span, comment, before, &mut review)?;
             Ok((gold, Change::Batch { changes }))
         })?;
         self.span(gold_id)
@@ -212,15 +182,34 @@ impl Project {
             })
             .map(|group| group.iter().map(|s| s.id).collect())
             .collect();
-        for group in &agreed {
-            for &id in group {
-                if self
-                    .verdict(reviewer, id)?
+        // My earlier acceptances stand; the rest are accepted together, as one undo step.
+        let mut verdicts: std::collections::HashMap<i64, VerdictRecord> = self
+            .verdicts(document_id)?
+            .into_iter()
+            .filter(|v| v.reviewer == reviewer)
+            .map(|v| (v.span_id, v))
+            .collect();
+        let agreed_ids: std::collections::HashSet<i64> = agreed.iter().flatten().copied().collect();
+        let to_accept: Vec<&Span> = spans
+            .iter()
+            .filter(|s| agreed_ids.contains(&s.id))
+            .filter(|s| {
+                verdicts
+                    .get(&s.id)
                     .is_none_or(|v| v.verdict != Verdict::Accepted)
-                {
-                    self.accept_span(reviewer, id, "")?;
+            })
+            .collect();
+        if !to_accept.is_empty() {
+            let mut review = self.review_status(document_id)?;
+            self.apply_logged(reviewer, |tx, ids| {
+                let mut changes = Vec::new();
+                for span in to_accept {
+                    let before = verdicts.remove(&span.id);
+                    let (_, more) = accept_in(tx, ids, reviewer, span, "", before, &mut review)?;
+                    changes.extend(more);
                 }
-            }
+                Ok(((), Change::Batch { changes }))
+            })?;
         }
         Ok(agreed.len())
     }
@@ -343,6 +332,54 @@ impl Judgement<'_> {
         }
         Ok(changes)
     }
+}
+
+/// Accepts `span` inside an edit's transaction: finds or makes its gold copy and writes the
+/// verdict (and the document's move into review, which `review` then records). Returns the
+/// gold span's id and the changes, for the edit's log entry.
+fn accept_in(
+    tx: &rusqlite::Transaction<'_>,
+    ids: &mut Ids<'_>,
+    reviewer: &str,
+    span: &Span,
+    comment: &str,
+    before: Option<VerdictRecord>,
+    review: &mut ReviewStatus,
+) -> Result<(i64, Vec<Change>)> {
+    let mut changes = Vec::new();
+    let gold = match span_with(tx, GOLD, span.document_id, span.range, &span.label)? {
+        Some(gold) => gold,
+        None => {
+            let now = Timestamp::now();
+            let copy = Span {
+                id: 0,
+                uid: String::new(),
+                annotator: GOLD.to_owned(),
+                origin: Origin::Adjudicated,
+                created_at: now,
+                updated_at: now,
+                ..span.clone()
+            };
+            let id = write_span(tx, ids.labels, ids.annotators, &copy)?;
+            let stored = span_in(tx, id)?.ok_or(StoreError::NoSpan(id))?;
+            changes.push(Change::AddSpan { span: stored });
+            id
+        }
+    };
+    let judged = Judgement {
+        span,
+        reviewer,
+        verdict: Verdict::Accepted,
+        comment,
+        gold_span_id: Some(gold),
+        before,
+        review_before: *review,
+    };
+    changes.extend(judged.write(tx, ids.annotators)?);
+    if *review == ReviewStatus::Unreviewed {
+        *review = ReviewStatus::InReview;
+    }
+    Ok((gold, changes))
 }
 
 fn read_verdict(row: &rusqlite::Row<'_>) -> rusqlite::Result<VerdictRecord> {

@@ -154,33 +154,43 @@ impl Project {
     }
 
     /// The annotator's span with exactly this range and label, if there is one.
-    pub(super) fn find_span(
+    fn find_span(
         &self,
         annotator: &str,
         document_id: i64,
         range: CharRange,
         label: &str,
     ) -> Result<Option<i64>> {
-        Ok(self
-            .conn
-            .prepare_cached(
-                "SELECT s.id FROM spans s JOIN labels l ON l.id = s.label_id
+        span_with(&self.conn, annotator, document_id, range, label)
+    }
+}
+
+/// The annotator's span with exactly this range and label, if there is one.
+pub(super) fn span_with(
+    conn: &Connection,
+    annotator: &str,
+    document_id: i64,
+    range: CharRange,
+    label: &str,
+) -> Result<Option<i64>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT s.id FROM spans s JOIN labels l ON l.id = s.label_id
                  JOIN annotators a ON a.id = s.annotator_id
                  WHERE s.document_id = ?1 AND s.start = ?2 AND s.\"end\" = ?3
                    AND l.name = ?4 AND a.name = ?5",
-            )?
-            .query_row(
-                params![
-                    document_id,
-                    range.start as i64,
-                    range.end as i64,
-                    label,
-                    annotator
-                ],
-                |r| r.get(0),
-            )
-            .optional()?)
-    }
+        )?
+        .query_row(
+            params![
+                document_id,
+                range.start as i64,
+                range.end as i64,
+                label,
+                annotator
+            ],
+            |r| r.get(0),
+        )
+        .optional()?)
 }
 
 /// Reads one span inside any connection or transaction.
