@@ -27,7 +27,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use egui::{Color32, Rect, vec2};
 
-pub use paragraphs::{ByteMap, Paragraph, Paragraphs};
+pub use paragraphs::{Paragraph, Paragraphs};
 pub use selection::{RTL_MARKER_TOOLTIP, RTL_REFUSAL};
 
 use crate::app::theme;

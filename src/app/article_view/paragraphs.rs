@@ -1,50 +1,11 @@
 //! The paragraph table: a document split at runs of line breaks, built once per document.
 //!
-//! Each paragraph knows its code-point range and byte range in the whole text, whether it
-//! holds strong right-to-left characters, and how to turn a code-point offset inside it into a
-//! byte offset without scanning (a sparse table of its multi-byte characters).
+//! Each paragraph knows its code-point range and byte range in the whole text, and whether it
+//! holds strong right-to-left characters.
 
 use std::ops::Range;
 
 use super::rtl::is_strong_rtl;
-
-/// Converts code-point offsets to byte offsets inside one paragraph.
-///
-/// Keeps one entry per multi-byte character: `(char index, byte index just after it)`, both
-/// relative to the paragraph. An ASCII paragraph has no entries at all.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct ByteMap {
-    multibyte: Vec<(u32, u32)>,
-}
-
-impl ByteMap {
-    /// The byte offset of code point `local_char` inside the paragraph.
-    pub fn byte_of(&self, local_char: usize) -> usize {
-        let before = self
-            .multibyte
-            .partition_point(|&(c, _)| (c as usize) < local_char);
-        match before.checked_sub(1).and_then(|k| self.multibyte.get(k)) {
-            None => local_char,
-            Some(&(c, byte_end)) => byte_end as usize + (local_char - c as usize - 1),
-        }
-    }
-
-    /// The code-point offset of byte `local_byte` (a char boundary) inside the paragraph.
-    pub fn char_of(&self, local_byte: usize) -> usize {
-        let before = self
-            .multibyte
-            .partition_point(|&(_, byte_end)| (byte_end as usize) <= local_byte);
-        match before.checked_sub(1).and_then(|k| self.multibyte.get(k)) {
-            None => local_byte,
-            Some(&(c, byte_end)) => c as usize + 1 + (local_byte - byte_end as usize),
-        }
-    }
-
-    /// Whether the paragraph is pure ASCII (code points and bytes coincide).
-    pub fn is_ascii(&self) -> bool {
-        self.multibyte.is_empty()
-    }
-}
 
 /// One paragraph: a maximal run of text without line breaks.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -55,20 +16,12 @@ pub struct Paragraph {
     pub bytes: Range<usize>,
     /// Whether the paragraph holds a strong right-to-left character (bidi class R or AL).
     pub has_rtl: bool,
-    /// Code point → byte conversion inside the paragraph.
-    pub byte_map: ByteMap,
 }
 
 impl Paragraph {
     /// How many code points the paragraph holds.
     pub fn char_len(&self) -> usize {
         self.chars.end - self.chars.start
-    }
-
-    /// The byte range (in the whole text) of a paragraph-local code-point range.
-    pub fn byte_range_of(&self, local: Range<usize>) -> Range<usize> {
-        self.bytes.start + self.byte_map.byte_of(local.start)
-            ..self.bytes.start + self.byte_map.byte_of(local.end)
     }
 }
 
@@ -97,18 +50,12 @@ impl Paragraphs {
                     list.push(p);
                 }
             } else {
-                let p = open.get_or_insert_with(|| Paragraph {
+                let p = open.get_or_insert(Paragraph {
                     chars: char_i..char_i,
                     bytes: byte_i..byte_i,
                     has_rtl: false,
-                    byte_map: ByteMap::default(),
                 });
-                if !c.is_ascii() {
-                    let local_char = (char_i - p.chars.start) as u32;
-                    let local_end = (byte_i + c.len_utf8() - p.bytes.start) as u32;
-                    p.byte_map.multibyte.push((local_char, local_end));
-                    p.has_rtl |= is_strong_rtl(c);
-                }
+                p.has_rtl |= !c.is_ascii() && is_strong_rtl(c);
             }
             char_i += 1;
         }
@@ -173,14 +120,6 @@ mod tests {
                 .take(p.char_len())
                 .collect();
             assert_eq!(by_chars, &text[p.bytes.clone()]);
-            for local in 0..=p.char_len() {
-                let expected = text[p.bytes.clone()]
-                    .char_indices()
-                    .nth(local)
-                    .map_or(p.bytes.len(), |(b, _)| b);
-                assert_eq!(p.byte_map.byte_of(local), expected, "char {local}");
-                assert_eq!(p.byte_map.char_of(expected), local, "byte {expected}");
-            }
         }
         assert_eq!(paragraphs.get(1).map(|p| p.chars.clone()), Some(13..23));
     }
