@@ -327,10 +327,9 @@ impl StetApp {
     fn step_disagreement(&mut self, step: isize) {
         let ids: Vec<i64> = self
             .review
-            .compared
+            .disagreements
             .iter()
-            .filter(|c| c.agreement != crate::review::compare::Agreement::Same)
-            .map(|c| c.span_id)
+            .map(|(id, _)| *id)
             .collect();
         if ids.is_empty() {
             self.status.info("No disagreements in this document");
@@ -591,15 +590,14 @@ impl StetApp {
 }
 
 /// The first `max` characters of `text` on one line, with "…" if cut.
+/// Reads no further into `text` than it needs, so a span over a whole document costs no more
+/// than a short one.
 pub(crate) fn shorten(text: &str, max: usize) -> String {
-    let one_line: String = text
-        .chars()
-        .map(|c| if c == '\n' { ' ' } else { c })
-        .collect();
-    if one_line.chars().count() <= max {
-        return one_line;
+    let mut chars = text.chars().map(|c| if c == '\n' { ' ' } else { c });
+    let mut cut: String = chars.by_ref().take(max).collect();
+    if chars.next().is_some() {
+        cut.pop();
+        cut.push('…');
     }
-    let mut cut: String = one_line.chars().take(max.saturating_sub(1)).collect();
-    cut.push('…');
     cut
 }

@@ -3,9 +3,8 @@
 
 use egui::RichText;
 
-use super::commands::{Command, shorten};
+use super::commands::Command;
 use super::state::StetApp;
-use crate::review::compare::Agreement;
 use crate::store::{GOLD, ReviewStatus, Verdict};
 
 impl StetApp {
@@ -86,17 +85,10 @@ impl StetApp {
                 }
             });
         }
-        let disagreements: Vec<_> = self
-            .review
-            .compared
-            .iter()
-            .filter(|c| c.agreement != Agreement::Same)
-            .cloned()
-            .collect();
-        let agreed = self.review.compared.len() - disagreements.len();
+        let disagreements = self.review.disagreements.len();
+        let agreed = self.review.compared.len() - disagreements;
         ui.label(format!(
-            "{} disagreements, {agreed} spans agree (n / p to step)",
-            disagreements.len()
+            "{disagreements} disagreements, {agreed} spans agree (n / p to step)"
         ));
         if ui
             .button("Accept all where they agree")
@@ -105,42 +97,28 @@ impl StetApp {
         {
             self.commands.push(Command::AcceptAgreed);
         }
-        let spans = self.open_spans();
-        let texts: Vec<String> = disagreements
-            .iter()
-            .map(|c| {
-                let span = spans.iter().find(|s| s.id == c.span_id);
-                let text = match (span, &self.open) {
-                    (Some(span), Some(open)) => open
-                        .text
-                        .index()
-                        .slice(open.text.text(), span.range)
-                        .to_owned(),
-                    _ => String::new(),
-                };
-                let label = span.map_or("", |s| s.label.as_str());
-                format!(
-                    "{} · {label} · {}: “{}”",
-                    c.annotator,
-                    c.agreement.label(),
-                    shorten(&text, 40)
-                )
-            })
-            .collect();
+        // A selectable button's height: its text and padding, at least the interact size.
+        let row_height = (ui.text_style_height(&egui::TextStyle::Button)
+            + 2.0 * ui.spacing().button_padding.y)
+            .max(ui.spacing().interact_size.y);
+        let mut clicked = None;
         egui::ScrollArea::vertical()
             .id_salt("disagreements")
             .max_height(160.0)
-            .show(ui, |ui| {
-                for (c, text) in disagreements.iter().zip(texts) {
-                    let selected = self.selected_span == Some(c.span_id);
+            .show_rows(ui, row_height, disagreements, |ui, rows| {
+                for (span_id, row) in &self.review.disagreements[rows] {
+                    let selected = self.selected_span == Some(*span_id);
                     if ui
-                        .add(egui::Button::selectable(selected, text).truncate())
+                        .add(egui::Button::selectable(selected, row.as_str()).truncate())
                         .clicked()
                     {
-                        self.commands.push(Command::SelectSpan(Some(c.span_id)));
+                        clicked = Some(*span_id);
                     }
                 }
             });
+        if let Some(id) = clicked {
+            self.commands.push(Command::SelectSpan(Some(id)));
+        }
     }
 
     fn review_status_ui(&mut self, ui: &mut egui::Ui) {

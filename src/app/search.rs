@@ -44,18 +44,20 @@ impl SearchState {
 pub fn find_all(text: &str, query: &str) -> Vec<CharRange> {
     let fold = |c: char| c.to_lowercase().next().unwrap_or(c);
     let needle: Vec<char> = query.chars().map(fold).collect();
-    let hay: Vec<char> = text.chars().map(fold).collect();
     let Some(&first) = needle.first() else {
         return Vec::new();
     };
+    // One pass over the text where it stands: no copy of a long document per keystroke.
     let mut found = Vec::new();
-    let mut i = 0;
-    while i + needle.len() <= hay.len() {
-        if hay[i] == first && hay[i..i + needle.len()] == needle[..] {
-            found.push(CharRange::new(i, i + needle.len()));
-            i += needle.len();
-        } else {
-            i += 1;
+    let mut free_from = 0;
+    for (at, (byte, c)) in text.char_indices().enumerate() {
+        if at < free_from || fold(c) != first {
+            continue;
+        }
+        let here = text[byte..].chars().map(fold).take(needle.len());
+        if here.eq(needle.iter().copied()) {
+            found.push(CharRange::new(at, at + needle.len()));
+            free_from = at + needle.len();
         }
     }
     found

@@ -8,7 +8,7 @@ use std::time::Instant;
 use egui::Color32;
 
 use super::article_view::{ArticleText, ArticleViewState, Emphasis, SpanMark};
-use super::commands::Command;
+use super::commands::{Command, shorten};
 use super::dialogs::{DialogKind, FileDialogs};
 use super::import_job::ImportJob;
 use super::recent::RecentProjects;
@@ -64,6 +64,9 @@ pub struct ReviewState {
     pub compare: Option<(String, String)>,
     /// The open document's spans of the two compared layers, classified, in reading order.
     pub compared: Vec<Compared>,
+    /// The disagreements among them, in reading order: span id and the row that lists it
+    /// (made when the comparison is, not every frame).
+    pub disagreements: Vec<(i64, String)>,
     /// Verdicts on the open document's spans.
     pub verdicts: Vec<VerdictRecord>,
     /// Each document's review status (unreviewed ones absent).
@@ -389,6 +392,28 @@ impl StetApp {
             .filter(|c| c.agreement == Agreement::Same)
             .map(|c| c.span_id)
             .collect();
+        let by_id: HashMap<i64, &Span> = open.spans.iter().map(|s| (s.id, s)).collect();
+        review.disagreements = review
+            .compared
+            .iter()
+            .filter(|c| c.agreement != Agreement::Same)
+            .map(|c| {
+                let span = by_id.get(&c.span_id);
+                let text = span.map_or("", |s| open.text.index().slice(open.text.text(), s.range));
+                let label = span.map_or("", |s| s.label.as_str());
+                let row = format!(
+                    "{} · {label} · {}: “{}”",
+                    c.annotator,
+                    c.agreement.label(),
+                    shorten(text, 40)
+                );
+                (c.span_id, row)
+            })
+            .collect();
+        let mut verdicts: HashMap<i64, Vec<&VerdictRecord>> = HashMap::new();
+        for verdict in &review.verdicts {
+            verdicts.entry(verdict.span_id).or_default().push(verdict);
+        }
         let selected = self.selected_span;
         open.marks = open
             .spans
@@ -410,7 +435,7 @@ impl StetApp {
                     id: span.id,
                     range: span.range,
                     color,
-                    tooltip: span_tooltip(span, &review.verdicts),
+                    tooltip: span_tooltip(span, verdicts.get(&span.id).map_or(&[], Vec::as_slice)),
                     emphasis,
                 }
             })
@@ -489,7 +514,7 @@ impl StetApp {
 }
 
 /// What hovering a span shows: label, annotator with initials, note, verdicts.
-fn span_tooltip(span: &Span, verdicts: &[VerdictRecord]) -> String {
+fn span_tooltip(span: &Span, verdicts: &[&VerdictRecord]) -> String {
     let initials: String = span
         .annotator
         .split(|c: char| !c.is_alphanumeric())
@@ -501,7 +526,7 @@ fn span_tooltip(span: &Span, verdicts: &[VerdictRecord]) -> String {
         tooltip.push('\n');
         tooltip.push_str(&span.note);
     }
-    for verdict in verdicts.iter().filter(|v| v.span_id == span.id) {
+    for verdict in verdicts {
         tooltip.push_str(&format!(
             "\n{} by {}{}",
             verdict.verdict.as_str(),
