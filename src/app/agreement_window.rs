@@ -1,21 +1,20 @@
 //! The Agreement window: overall and per-label scores, a per-label chart, and documents sorted
 //! by disagreement (a click opens one in compare mode). Computed on a worker thread.
 
-use std::thread::JoinHandle;
-
 use egui::RichText;
 use egui_plot::{Bar, BarChart, Legend, Plot};
 
 use super::commands::{Command, shorten};
 use super::state::StetApp;
+use super::worker::{Worker, spawn_on_project, take_finished};
 use crate::review::{AgreementOptions, AgreementReport, Scores, agreement};
-use crate::store::{Access, Project};
+use crate::store::Access;
 
 /// The window's state.
 #[derive(Default)]
 pub struct AgreementWindow {
     pub open: bool,
-    job: Option<JoinHandle<Result<AgreementReport, String>>>,
+    job: Option<Worker<AgreementReport>>,
     pub report: Option<AgreementReport>,
     pub error: Option<String>,
 }
@@ -31,37 +30,28 @@ impl StetApp {
     /// Starts computing agreement for the compared pair, or for every annotator but gold.
     pub(crate) fn compute_agreement(&mut self, ctx: &egui::Context) {
         let annotators = self.review.compared_annotators();
-        let path = self.project.path().to_owned();
-        let ctx = ctx.clone();
         self.review.agreement.error = None;
-        self.review.agreement.job = Some(std::thread::spawn(move || {
-            let result = Project::open(&path, Access::ReadOnly)
-                .and_then(|project| {
-                    agreement(
-                        &project,
-                        &AgreementOptions {
-                            annotators,
-                            ..AgreementOptions::default()
-                        },
-                    )
-                })
-                .map_err(|e| e.to_string());
-            ctx.request_repaint();
-            result
-        }));
+        self.review.agreement.job = Some(spawn_on_project(
+            ctx,
+            self.project.path(),
+            Access::ReadOnly,
+            move |project| {
+                let options = AgreementOptions {
+                    annotators,
+                    ..AgreementOptions::default()
+                };
+                agreement(project, &options).map_err(|e| e.to_string())
+            },
+        ));
     }
 
     /// The Agreement window, if open.
     pub(crate) fn agreement_window_ui(&mut self, ctx: &egui::Context) {
         let window = &mut self.review.agreement;
-        if window.job.as_ref().is_some_and(JoinHandle::is_finished)
-            && let Some(job) = window.job.take()
-        {
-            match job.join() {
-                Ok(Ok(report)) => window.report = Some(report),
-                Ok(Err(err)) => window.error = Some(err),
-                Err(_) => window.error = Some("the computation stopped unexpectedly".into()),
-            }
+        match take_finished(&mut window.job, "the computation") {
+            None => {}
+            Some(Ok(report)) => window.report = Some(report),
+            Some(Err(err)) => window.error = Some(err),
         }
         if !window.open {
             return;

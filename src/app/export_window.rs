@@ -1,12 +1,12 @@
 //! File ▸ Export: choose a format and filters, pick where, and export on a worker thread.
 
 use std::path::PathBuf;
-use std::thread::JoinHandle;
 
 use super::dialogs::DialogKind;
 use super::state::StetApp;
+use super::worker::{Worker, spawn_on_project, take_finished};
 use crate::export::{ExportFilter, ExportFormat, ExportOutcome, ExportRequest, export_to_path};
-use crate::store::{Access, GOLD, Project};
+use crate::store::{Access, GOLD};
 
 /// The formats offered, with the name suggested for the output.
 const FORMATS: &[(ExportFormat, &str, &str)] = &[
@@ -41,7 +41,7 @@ pub struct ExportWindow {
     pub format: ExportFormat,
     pub gold_only: bool,
     pub done_only: bool,
-    job: Option<JoinHandle<Result<ExportOutcome, String>>>,
+    job: Option<Worker<ExportOutcome>>,
 }
 
 impl Default for ExportWindow {
@@ -126,32 +126,21 @@ impl StetApp {
             out,
             split: None,
         };
-        let path = self.project.path().to_owned();
-        let ctx = ctx.clone();
-        self.export.job = Some(std::thread::spawn(move || {
-            let result = Project::open(&path, Access::ReadOnly)
-                .map_err(|e| e.to_string())
-                .and_then(|project| export_to_path(&project, &request).map_err(|e| e.to_string()));
-            ctx.request_repaint();
-            result
-        }));
+        self.export.job = Some(spawn_on_project(
+            ctx,
+            self.project.path(),
+            Access::ReadOnly,
+            move |project| export_to_path(project, &request).map_err(|e| e.to_string()),
+        ));
         self.status.info("Exporting…");
     }
 
     fn poll_export(&mut self) {
-        if !self
-            .export
-            .job
-            .as_ref()
-            .is_some_and(JoinHandle::is_finished)
-        {
-            return;
-        }
-        let Some(job) = self.export.job.take() else {
+        let Some(result) = take_finished(&mut self.export.job, "the export") else {
             return;
         };
-        match job.join() {
-            Ok(Ok(outcome)) => {
+        match result {
+            Ok(outcome) => {
                 let place = outcome
                     .written
                     .first()
@@ -164,8 +153,7 @@ impl StetApp {
                     self.export.format.offset_unit()
                 ));
             }
-            Ok(Err(err)) => self.status.error(format!("Export failed: {err}")),
-            Err(_) => self.status.error("Export stopped unexpectedly"),
+            Err(err) => self.status.error(format!("Export failed: {err}")),
         }
     }
 }

@@ -3,18 +3,18 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::thread::JoinHandle;
 
 use super::commands::Command;
 use super::state::StetApp;
+use super::worker::{Worker, spawn_on_project, take_finished};
 use crate::ingest::{ImportReport, import_paths};
-use crate::store::{Access, Project};
+use crate::store::Access;
 
 /// An import in progress.
 pub struct ImportJob {
     done: Arc<AtomicUsize>,
     total: Arc<AtomicUsize>,
-    handle: Option<JoinHandle<Result<ImportReport, String>>>,
+    worker: Option<Worker<ImportReport>>,
 }
 
 impl ImportJob {
@@ -25,66 +25,50 @@ impl ImportJob {
             self.total.load(Ordering::Relaxed),
         )
     }
-
-    /// Whether the worker has finished.
-    pub fn is_finished(&self) -> bool {
-        self.handle.as_ref().is_none_or(JoinHandle::is_finished)
-    }
-
-    /// Waits for the worker (tests use this; the app polls `is_finished`).
-    pub fn wait(mut self) -> Result<ImportReport, String> {
-        match self.handle.take() {
-            Some(handle) => handle
-                .join()
-                .unwrap_or_else(|_| Err("the import stopped unexpectedly".into())),
-            None => Err("the import already finished".into()),
-        }
-    }
 }
 
 impl StetApp {
     /// Starts importing `paths` in the background.
     pub(crate) fn start_import(&mut self, paths: Vec<PathBuf>, ctx: &egui::Context) {
-        if self.import.is_some() {
-            self.status
-                .error("An import is already running; try again when it has finished");
+        if self.writing() {
             return;
         }
-        let project_path = self.project.path().to_owned();
         let annotator = self.annotator.clone();
         let done = Arc::new(AtomicUsize::new(0));
         let total = Arc::new(AtomicUsize::new(0));
         let (done_w, total_w) = (done.clone(), total.clone());
-        let ctx = ctx.clone();
-        let handle = std::thread::spawn(move || {
-            let mut project =
-                Project::open(&project_path, Access::ReadWrite).map_err(|e| e.to_string())?;
-            let report = import_paths(&mut project, &paths, &annotator, &mut |d, t| {
-                done_w.store(d, Ordering::Relaxed);
-                total_w.store(t, Ordering::Relaxed);
-                ctx.request_repaint();
-            })
-            .map_err(|e| e.to_string());
-            ctx.request_repaint();
-            report
-        });
+        let repaint = ctx.clone();
+        let worker = spawn_on_project(
+            ctx,
+            self.project.path(),
+            Access::ReadWrite,
+            move |project| {
+                import_paths(project, &paths, &annotator, &mut |d, t| {
+                    done_w.store(d, Ordering::Relaxed);
+                    total_w.store(t, Ordering::Relaxed);
+                    repaint.request_repaint();
+                })
+                .map_err(|e| e.to_string())
+            },
+        );
         self.import = Some(ImportJob {
             done,
             total,
-            handle: Some(handle),
+            worker: Some(worker),
         });
         self.status.info("Importing…");
     }
 
     /// Picks up a finished import: reloads the list and opens the first new document.
     pub(crate) fn poll_import(&mut self) {
-        if !self.import.as_ref().is_some_and(ImportJob::is_finished) {
-            return;
-        }
-        let Some(job) = self.import.take() else {
+        let Some(job) = &mut self.import else {
             return;
         };
-        match job.wait() {
+        let Some(result) = take_finished(&mut job.worker, "the import") else {
+            return;
+        };
+        self.import = None;
+        match result {
             Ok(report) => self.finish_import(&report),
             Err(err) => self.status.error(format!("Import failed: {err}")),
         }

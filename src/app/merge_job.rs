@@ -1,65 +1,63 @@
-//! File ▸ Merge a colleague's project (or their stet JSONL export), on a worker thread with
-//! its own connection.
+//! File ▸ Merge a colleague's project (or their stet JSONL export) and File ▸ Save a copy for
+//! a colleague, on worker threads with their own connections.
 
 use std::path::PathBuf;
-use std::thread::JoinHandle;
 
 use super::state::StetApp;
+use super::worker::{Worker, spawn_on_project, take_finished};
 use crate::review::merge::{MergeReport, merge_file};
-use crate::store::{Access, Project};
+use crate::store::Access;
 
 /// A merge in progress.
-pub type MergeJob = JoinHandle<Result<MergeReport, String>>;
+pub type MergeJob = Worker<MergeReport>;
 
 /// A copy for a colleague in progress: the copy's path when done.
-pub type CopyJob = JoinHandle<Result<PathBuf, String>>;
+pub type CopyJob = Worker<PathBuf>;
 
 impl StetApp {
-    /// Starts merging `theirs` into the open project.
-    pub(crate) fn start_merge(&mut self, theirs: PathBuf, ctx: &egui::Context) {
-        if self.merge_job.is_some() || self.import.is_some() {
+    /// Whether a job that writes to the project (an import or a merge) is running; one at a
+    /// time, so that their reports say what each did.
+    pub(crate) fn writing(&mut self) -> bool {
+        let busy = self.merge_job.is_some() || self.import.is_some();
+        if busy {
             self.status
                 .error("An import or merge is already running; try again when it has finished");
+        }
+        busy
+    }
+
+    /// Starts merging `theirs` into the open project.
+    pub(crate) fn start_merge(&mut self, theirs: PathBuf, ctx: &egui::Context) {
+        if self.writing() {
             return;
         }
-        let mine = self.project.path().to_owned();
         let by = self.annotator.clone();
-        let ctx = ctx.clone();
-        self.merge_job = Some(std::thread::spawn(move || {
-            let result = Project::open(&mine, Access::ReadWrite)
-                .map_err(|e| e.to_string())
-                .and_then(|mut project| {
-                    merge_file(&mut project, &theirs, &by).map_err(|e| e.to_string())
-                });
-            ctx.request_repaint();
-            result
-        }));
+        self.merge_job = Some(spawn_on_project(
+            ctx,
+            self.project.path(),
+            Access::ReadWrite,
+            move |project| merge_file(project, &theirs, &by).map_err(|e| e.to_string()),
+        ));
         self.status.info("Merging…");
     }
 
     /// Picks up a finished merge: reloads labels, documents and spans; lists conflicts.
     pub(crate) fn poll_merge(&mut self) {
-        if !self.merge_job.as_ref().is_some_and(JoinHandle::is_finished) {
-            return;
-        }
-        let Some(job) = self.merge_job.take() else {
-            return;
+        let report = match take_finished(&mut self.merge_job, "the merge") {
+            None => return,
+            Some(Ok(report)) => report,
+            Some(Err(err)) => return self.status.error(format!("Merge failed: {err}")),
         };
-        let report = match job.join() {
-            Ok(Ok(report)) => report,
-            Ok(Err(err)) => return self.status.error(format!("Merge failed: {err}")),
-            Err(_) => return self.status.error("The merge stopped unexpectedly"),
-        };
-        // The merge may have added labels: reopen so the project knows them.
-        let reopened = Project::open(self.project.path(), Access::ReadWrite)
-            .map_err(anyhow::Error::from)
-            .and_then(|project| {
-                self.scheme = project.scheme()?;
-                self.project = project;
-                self.reload_documents()?;
-                self.reload_spans()
-            });
-        if let Err(err) = reopened {
+        // The merge may have added labels: this connection must learn their ids.
+        let reloaded = (|| -> anyhow::Result<()> {
+            if !report.labels_added.is_empty() {
+                self.project.load_ids()?;
+                self.scheme = self.project.scheme()?;
+            }
+            self.reload_documents()?;
+            self.reload_spans()
+        })();
+        if let Err(err) = reloaded {
             return self.status.error(format!("{err:#}"));
         }
         self.import_errors = report.conflicts.iter().map(ToString::to_string).collect();
@@ -87,34 +85,29 @@ impl StetApp {
                 .error("A copy is already being written; try again when it has finished");
             return;
         }
-        let mine = self.project.path().to_owned();
-        let ctx = ctx.clone();
-        self.copy_job = Some(std::thread::spawn(move || {
-            let result = Project::open(&mine, Access::ReadOnly)
-                .and_then(|project| project.save_copy(&dest))
-                .map(|_| dest)
-                .map_err(|e| e.to_string());
-            ctx.request_repaint();
-            result
-        }));
+        self.copy_job = Some(spawn_on_project(
+            ctx,
+            self.project.path(),
+            Access::ReadOnly,
+            move |project| {
+                project
+                    .save_copy(&dest)
+                    .map(|_| dest)
+                    .map_err(|e| e.to_string())
+            },
+        ));
         self.status.info("Writing the copy…");
     }
 
     /// Reports a finished copy.
     pub(crate) fn poll_copy(&mut self) {
-        if !self.copy_job.as_ref().is_some_and(JoinHandle::is_finished) {
-            return;
-        }
-        let Some(job) = self.copy_job.take() else {
-            return;
-        };
-        match job.join() {
-            Ok(Ok(path)) => self.status.info(format!(
+        match take_finished(&mut self.copy_job, "the copy") {
+            None => {}
+            Some(Ok(path)) => self.status.info(format!(
                 "Saved a copy for a colleague: {}. Merge it back with File ▸ Merge when they are done",
                 path.display()
             )),
-            Ok(Err(err)) => self.status.error(format!("Copy failed: {err}")),
-            Err(_) => self.status.error("The copy stopped unexpectedly"),
+            Some(Err(err)) => self.status.error(format!("Copy failed: {err}")),
         }
     }
 }

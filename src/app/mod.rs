@@ -22,6 +22,7 @@ mod search;
 mod side_panel;
 mod state;
 pub mod theme;
+mod worker;
 
 pub use commands::Command;
 pub use dialogs::{DialogKind, FileDialogs, Picked, RfdDialogs, ScriptedDialogs};
