@@ -42,7 +42,6 @@ pub enum Command {
     EditNote,
     Undo,
     Redo,
-    SetStatus(DocStatus),
     ToggleDone,
     Ask(DialogKind),
     Import(Vec<PathBuf>),
@@ -190,7 +189,6 @@ impl StetApp {
                 }
             }
             Command::Undo | Command::Redo => self.undo_redo(command == Command::Undo)?,
-            Command::SetStatus(status) => self.set_status(status)?,
             Command::ToggleDone => {
                 if let Some(id) = self.open_document_id() {
                     let status = if self.documents.status(id) == DocStatus::Done {
