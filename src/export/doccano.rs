@@ -42,8 +42,7 @@ pub fn write_doccano(
             annotators: doc.spans.iter().map(|s| s.annotator.as_str()).collect(),
         };
         buf.clear();
-        serde_json::to_writer(&mut buf, &line)
-            .map_err(|err| ExportError::Invalid(err.to_string()))?;
+        serde_json::to_writer(&mut buf, &line)?;
         buf.push(b'\n');
         out.write_all(&buf)?;
         summary.documents += 1;

@@ -81,8 +81,7 @@ pub fn write_jsonl(
             revision: origin.as_ref().map(|(_, revision)| *revision),
         };
         line.clear();
-        serde_json::to_writer(&mut line, &record)
-            .map_err(|err| ExportError::Invalid(err.to_string()))?;
+        serde_json::to_writer(&mut line, &record)?;
         line.push(b'\n');
         out.write_all(&line)?;
         summary.documents += 1;

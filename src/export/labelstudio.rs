@@ -143,8 +143,7 @@ pub fn write_labelstudio(
         } else {
             b",\n"
         });
-        serde_json::to_writer(&mut buf, &task)
-            .map_err(|err| ExportError::Invalid(err.to_string()))?;
+        serde_json::to_writer(&mut buf, &task)?;
         out.write_all(&buf)?;
         summary.documents += 1;
         summary.spans += doc.spans.len();

@@ -164,6 +164,8 @@ pub enum ExportError {
     Io(#[from] std::io::Error),
     #[error("{0}")]
     Invalid(String),
+    #[error("cannot write JSON: {0}")]
+    Json(#[from] serde_json::Error),
 }
 
 impl From<rusqlite::Error> for ExportError {
@@ -223,10 +225,7 @@ pub fn for_each_document(
         }
         let source: String = row.get(3)?;
         let meta_json: String = row.get(8)?;
-        let mut meta = match serde_json::from_str(&meta_json) {
-            Ok(Value::Object(map)) => map,
-            _ => Map::new(),
-        };
+        let mut meta = crate::store::parse_meta(&meta_json);
         meta.insert("source".into(), Value::String(source.clone()));
         let info = DocumentInfo {
             id,

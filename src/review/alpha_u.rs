@@ -60,19 +60,9 @@ impl AlphaTally {
         }
     }
 
-    /// How many raters the tally compares.
-    pub fn raters(&self) -> usize {
-        self.raters
-    }
-
     /// The total length of the continua added so far.
     pub fn length(&self) -> u128 {
         self.length
-    }
-
-    /// How many units (of all raters) the tally holds.
-    pub fn unit_count(&self) -> usize {
-        self.units.len()
     }
 
     /// Adds one continuum of `length` positions with each rater's units of this category.

@@ -44,19 +44,20 @@ pub struct Compared {
 pub fn compare_layers(spans: &[Span], a: &str, b: &str) -> Vec<Compared> {
     let side = |name: &str| -> Side<'_> { Side::new(spans.iter().filter(|s| s.annotator == name)) };
     let (left, right) = (side(a), side(b));
-    let mut out: Vec<(usize, Compared)> = Vec::new();
-    for (position, span) in spans.iter().enumerate() {
-        let other = if span.annotator == a {
-            &right
-        } else if span.annotator == b {
-            &left
-        } else {
-            continue;
-        };
-        out.push((position, other.classify(span)));
-    }
-    out.sort_by_key(|(position, _)| *position);
-    out.into_iter().map(|(_, c)| c).collect()
+    // `spans` is in reading order, and so is the result.
+    spans
+        .iter()
+        .filter_map(|span| {
+            let other = if span.annotator == a {
+                &right
+            } else if span.annotator == b {
+                &left
+            } else {
+                return None;
+            };
+            Some(other.classify(span))
+        })
+        .collect()
 }
 
 /// One annotator's spans, indexed for comparison.

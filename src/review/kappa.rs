@@ -236,11 +236,6 @@ impl Fleiss {
         }
     }
 
-    /// How many items are counted.
-    pub fn items(&self) -> u64 {
-        self.items
-    }
-
     /// Fleiss' κ: `(P̄ - P_e) / (1 - P_e)`.
     pub fn kappa(&self) -> Result<f64, Reason> {
         if self.raters < 2 {

@@ -404,7 +404,7 @@ fn read_info(row: &rusqlite::Row<'_>) -> rusqlite::Result<DocumentInfo> {
 }
 
 /// Reads stored meta JSON; anything but an object reads as empty.
-pub(super) fn parse_meta(json: &str) -> Map<String, Value> {
+pub(crate) fn parse_meta(json: &str) -> Map<String, Value> {
     match serde_json::from_str(json) {
         Ok(Value::Object(map)) => map,
         _ => Map::new(),

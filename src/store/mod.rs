@@ -19,6 +19,7 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension};
 
 use crate::model::{LabelDef, LabelScheme, SpanError};
 
+pub(crate) use documents::parse_meta;
 pub use documents::{
     Batch, DocumentInfo, Fingerprint, InsertError, InsertOutcome, NewDocument, NewSpan,
     StoredDocument, sha256_hex, uid_of_sha256,
