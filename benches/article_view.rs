@@ -6,6 +6,9 @@
 //! 1 MB / 10,000-span article; (c) opening a 1 MB article to its first frame. Criterion
 //! reports its statistics; a summary of medians (our own timing) is printed at the end.
 
+// Test code: an unwrap that fails is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use std::hint::black_box;

@@ -9,6 +9,9 @@
 //! Run with `CARGO_TARGET_DIR=… cargo bench --bench export`; medians are in
 //! `target/criterion/export/*/new/estimates.json`.
 
+// Test code: an unwrap that fails is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::cell::RefCell;
 use std::io::{BufWriter, Write};
 use std::path::Path;
@@ -18,6 +21,7 @@ use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_mai
 use stet::export::{ExportFilter, ExportFormat};
 use stet::model::{CharRange, LabelScheme, Origin};
 use stet::store::{Access, NewDocument, NewSpan, Project};
+use stet::workflows::export::{write_into, write_to};
 
 const DOCUMENTS: usize = 10_000;
 const SPANS_PER_DOCUMENT: usize = 50;
@@ -134,9 +138,8 @@ fn bench(c: &mut Criterion) {
                 b.iter_batched(
                     || tempfile::tempdir_in(dir.path()).expect("folder"),
                     |out| {
-                        let summary = format
-                            .write_folder(&project, &filter, out.path())
-                            .expect("export");
+                        let summary =
+                            write_into(&project, format, &filter, out.path()).expect("export");
                         kept.borrow_mut().push(out);
                         summary
                     },
@@ -150,9 +153,7 @@ fn bench(c: &mut Criterion) {
                 b.iter(|| {
                     let file = std::fs::File::create(&path).expect("file");
                     let mut out = BufWriter::with_capacity(1 << 16, file);
-                    let summary = format
-                        .write_file(&project, &filter, &mut out)
-                        .expect("export");
+                    let summary = write_to(&project, format, &filter, &mut out).expect("export");
                     out.flush().expect("flush");
                     summary
                 });

@@ -2,15 +2,18 @@
 //! the baseline of reading the same files and inserting their bytes into a bare SQLite table
 //! (no decoding checks, no parsing, no hashing), measured in the same run.
 
+// Test code: an unwrap that fails is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use std::path::{Path, PathBuf};
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use rusqlite::Connection;
-use stet::ingest::import_paths;
 use stet::model::LabelScheme;
 use stet::store::Project;
+use stet::workflows::import_paths;
 
 use common::{Rng, news_text};
 

@@ -5,14 +5,17 @@
 //! The projects are built once per run with the batch API; each iteration merges into a fresh
 //! copy, made outside the timing.
 
+// Test code: an unwrap that fails is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use std::path::{Path, PathBuf};
 
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use stet::model::{CharRange, LabelScheme, Origin};
-use stet::review::merge::merge_project;
 use stet::store::{NewDocument, NewSpan, Project};
+use stet::workflows::merge_project;
 
 use common::{Rng, news_text};
 

@@ -3,6 +3,9 @@
 //!
 //! Run with `cargo bench --bench review`; the target is one report in under a second.
 
+// Test code: an unwrap that fails is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use std::hint::black_box;
@@ -10,7 +13,7 @@ use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use stet::model::{CharRange, LabelScheme, Origin};
-use stet::review::{AgreementOptions, DocumentSpans, agreement, compare};
+use stet::review::{AgreementOptions, DocumentSpans, agreement, agreement_of};
 use stet::store::{NewDocument, NewSpan, Project};
 
 use common::Rng;
@@ -111,7 +114,7 @@ fn bench_pure(c: &mut Criterion, generated: &[Generated]) {
     group.sample_size(20);
     group.measurement_time(Duration::from_secs(10));
     group.bench_function("pure_1000_docs_3_annotators", |b| {
-        b.iter(|| compare(black_box(&annotators), black_box(&labels), black_box(&docs)));
+        b.iter(|| agreement_of(black_box(&annotators), black_box(&labels), black_box(&docs)));
     });
     let two = names(&ANNOTATORS[..2]);
     let two_docs: Vec<DocumentSpans> = docs
@@ -122,7 +125,7 @@ fn bench_pure(c: &mut Criterion, generated: &[Generated]) {
         })
         .collect();
     group.bench_function("pure_1000_docs_2_annotators", |b| {
-        b.iter(|| compare(black_box(&two), black_box(&labels), black_box(&two_docs)));
+        b.iter(|| agreement_of(black_box(&two), black_box(&labels), black_box(&two_docs)));
     });
     group.finish();
 }

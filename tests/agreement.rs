@@ -2,6 +2,9 @@
 //! Statistics computes it), scikit-learn and statsmodels on our own token sequences, F1 by
 //! hand, and the edge cases.
 
+// Test code: an unwrap that fails is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 

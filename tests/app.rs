@@ -1,6 +1,9 @@
 //! The window as a user drives it (egui_kittest): drag over words, press label keys, click
 //! spans, undo, restart — and check what the project file holds.
 
+// Test code: an unwrap that fails is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -8,10 +11,11 @@ use egui::{Event, Key, Modifiers, PointerButton, Pos2, pos2, vec2};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use stet::app::{Picked, ScriptedDialogs, StetApp, theme};
-use stet::export::{ExportFilter, write_jsonl};
-use stet::ingest::import_paths;
+use stet::export::{ExportFilter, ExportFormat};
 use stet::model::{CharRange, DocStatus, LabelScheme, Span};
 use stet::store::{Access, Project};
+use stet::workflows::export::write_to;
+use stet::workflows::import_paths;
 
 #[path = "common/text.rs"]
 mod text;
@@ -474,7 +478,13 @@ fn file_import_of_a_colleagues_export_merges_it() {
     let (project, uid) = bens_project(&setup);
     let export = setup.dir.join("ben.jsonl");
     let mut out = Vec::new();
-    write_jsonl(&project, &ExportFilter::default(), &mut out).unwrap();
+    write_to(
+        &project,
+        ExportFormat::Jsonl,
+        &ExportFilter::default(),
+        &mut out,
+    )
+    .unwrap();
     std::fs::write(&export, out).unwrap();
     drop(project);
 

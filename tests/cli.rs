@@ -1,5 +1,8 @@
 //! The command line as users script it: import, export, docs, stats, and bad input.
 
+// Test code: an unwrap that fails is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;

@@ -1,6 +1,9 @@
 //! Every export format, parsed back in Rust and compared with the project's spans; byte-identical
 //! output on every run; filters, splits and the command line's output handling.
 
+// Test code: an unwrap that fails is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 #[path = "common/export_fixture.rs"]
 mod fixture;
 
@@ -9,24 +12,22 @@ use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 use serde_json::Value;
-use stet::export::{
-    ExportFilter, ExportFormat, for_each_document, write_brat, write_conll, write_csv,
-    write_doccano, write_jsonl, write_labelstudio, write_webanno,
-};
+use stet::export::{ExportFilter, ExportFormat};
 use stet::model::{CharRange, Span};
 use stet::store::{Access, Project};
+use stet::workflows::export::{write_into, write_to};
 
 use fixture::{chars, trimmed};
 
 /// The project's documents (title, text, spans) as exporters see them with `filter`.
 fn reference(project: &Project, filter: &ExportFilter) -> Vec<(String, String, Vec<Span>)> {
-    let mut docs = Vec::new();
-    for_each_document(project, filter, |doc| {
-        docs.push((doc.info.title, doc.text, doc.spans));
-        Ok(())
-    })
-    .unwrap();
-    docs
+    project
+        .export_documents(filter)
+        .map(|doc| {
+            let doc = doc.unwrap();
+            (doc.info.title, doc.text, doc.spans)
+        })
+        .collect()
 }
 
 fn open() -> (tempfile::TempDir, Project) {
@@ -36,16 +37,9 @@ fn open() -> (tempfile::TempDir, Project) {
     (dir, project)
 }
 
-fn file_export(
-    project: &Project,
-    write: fn(
-        &Project,
-        &ExportFilter,
-        &mut dyn std::io::Write,
-    ) -> Result<stet::export::ExportSummary, stet::export::ExportError>,
-) -> String {
+fn file_export(project: &Project, format: ExportFormat) -> String {
     let mut out = Vec::new();
-    write(project, &ExportFilter::default(), &mut out).unwrap();
+    write_to(project, format, &ExportFilter::default(), &mut out).unwrap();
     String::from_utf8(out).unwrap()
 }
 
@@ -83,7 +77,7 @@ fn expected_spans(project: &Project) -> Vec<Vec<(usize, usize, String, String)>>
 #[test]
 fn jsonl_round_trips_with_code_point_offsets() {
     let (_dir, project) = open();
-    let out = file_export(&project, write_jsonl);
+    let out = file_export(&project, ExportFormat::Jsonl);
     let mut got = Vec::new();
     for line in out.lines() {
         let record: Value = serde_json::from_str(line).unwrap();
@@ -110,7 +104,7 @@ fn jsonl_round_trips_with_code_point_offsets() {
 #[test]
 fn doccano_lines_hold_labels_and_annotators_in_code_points() {
     let (_dir, project) = open();
-    let out = file_export(&project, write_doccano);
+    let out = file_export(&project, ExportFormat::Doccano);
     let mut got = Vec::new();
     for (line, (_, text, _)) in out
         .lines()
@@ -142,7 +136,7 @@ fn doccano_lines_hold_labels_and_annotators_in_code_points() {
 #[test]
 fn csv_has_a_bom_a_header_and_one_quoted_row_per_span() {
     let (_dir, project) = open();
-    let out = file_export(&project, write_csv);
+    let out = file_export(&project, ExportFormat::Csv);
     let body = out.strip_prefix('\u{feff}').expect("a byte-order mark");
     assert!(body.contains("\r\n"), "CRLF line ends");
     let mut reader = csv::Reader::from_reader(body.as_bytes());
@@ -183,7 +177,7 @@ fn csv_has_a_bom_a_header_and_one_quoted_row_per_span() {
 #[test]
 fn labelstudio_tasks_have_one_annotation_per_annotator() {
     let (_dir, project) = open();
-    let out = file_export(&project, write_labelstudio);
+    let out = file_export(&project, ExportFormat::LabelStudio);
     let tasks: Value = serde_json::from_str(&out).unwrap();
     let mut got = Vec::new();
     for task in tasks.as_array().unwrap() {
@@ -273,7 +267,7 @@ fn brat_folder_has_text_standoff_and_configs_that_agree() {
     let (dir, project) = open();
     let out = dir.path().join("brat");
     std::fs::create_dir(&out).unwrap();
-    let summary = write_brat(&project, &ExportFilter::default(), &out).unwrap();
+    let summary = write_into(&project, ExportFormat::Brat, &ExportFilter::default(), &out).unwrap();
     let conf = std::fs::read_to_string(out.join("annotation.conf")).unwrap();
     assert!(conf.contains("[entities]\nclaim\nquote\nfigure\ndenial\n"));
     assert!(conf.contains("Annotator\tArg:<ENTITY>, Value:ana|ben"));
@@ -363,7 +357,13 @@ fn conll_expected(text: &str, spans: &[Span]) -> BTreeSet<(usize, usize, String)
 fn conll_entities_are_the_outermost_spans_on_token_bounds() {
     let (_dir, project) = open();
     let mut out = Vec::new();
-    let summary = write_conll(&project, &ExportFilter::default(), &mut out).unwrap();
+    let summary = write_to(
+        &project,
+        ExportFormat::Conll,
+        &ExportFilter::default(),
+        &mut out,
+    )
+    .unwrap();
     let out = String::from_utf8(out).unwrap();
     let docs = reference(&project, &ExportFilter::default());
     let blocks: Vec<&str> = out.split("-DOCSTART- -X- O O\n").skip(1).collect();
@@ -502,7 +502,13 @@ fn webanno_tsv_rebuilds_text_and_spans_in_utf16() {
     let (dir, project) = open();
     let out = dir.path().join("webanno");
     std::fs::create_dir(&out).unwrap();
-    let summary = write_webanno(&project, &ExportFilter::default(), &out).unwrap();
+    let summary = write_into(
+        &project,
+        ExportFormat::WebAnno,
+        &ExportFilter::default(),
+        &out,
+    )
+    .unwrap();
     assert_eq!(summary.skipped_documents, 0);
     let docs = reference(&project, &ExportFilter::default());
     let mut files: Vec<PathBuf> = std::fs::read_dir(&out)
@@ -559,8 +565,8 @@ fn every_format_is_byte_identical_on_every_run() {
         let mut first = Vec::new();
         let mut second = Vec::new();
         let filter = ExportFilter::default();
-        format.write_file(&project, &filter, &mut first).unwrap();
-        format.write_file(&project, &filter, &mut second).unwrap();
+        write_to(&project, format, &filter, &mut first).unwrap();
+        write_to(&project, format, &filter, &mut second).unwrap();
         assert_eq!(first, second, "{format:?}");
         assert!(!first.is_empty());
     }
@@ -569,9 +575,7 @@ fn every_format_is_byte_identical_on_every_run() {
         let b = dir.path().join(format!("{format:?}-b"));
         for out in [&a, &b] {
             std::fs::create_dir(out).unwrap();
-            format
-                .write_folder(&project, &ExportFilter::default(), out)
-                .unwrap();
+            write_into(&project, format, &ExportFilter::default(), out).unwrap();
         }
         let files = folder_bytes(&a);
         assert!(files.len() >= 3);
@@ -591,7 +595,7 @@ fn filters_choose_annotators_labels_and_done_documents() {
     let docs = reference(&project, &filter);
     assert_eq!(docs.len(), 2, "ana marked two documents done");
     let mut out = Vec::new();
-    let summary = write_csv(&project, &filter, &mut out).unwrap();
+    let summary = write_to(&project, ExportFormat::Csv, &filter, &mut out).unwrap();
     let total: usize = docs.iter().map(|(_, _, s)| s.len()).sum();
     assert_eq!(summary.spans, total);
     for (_, _, spans) in &docs {
@@ -773,7 +777,7 @@ fn cli_reports_spans_conll_leaves_out() {
 fn a_failed_folder_export_leaves_nothing_behind() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("export");
-    let result: Result<(), _> = stet::export::write_folder_atomically(&out, |tmp| {
+    let result: Result<(), _> = stet::workflows::write_folder_atomically(&out, |tmp| {
         std::fs::write(tmp.join("half.txt"), "half").unwrap();
         Err(stet::export::ExportError::Invalid("disk full".into()))
     });
@@ -782,7 +786,7 @@ fn a_failed_folder_export_leaves_nothing_behind() {
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
     // An empty folder is filled; the result is complete.
     std::fs::create_dir(&out).unwrap();
-    stet::export::write_folder_atomically(&out, |tmp| {
+    stet::workflows::write_folder_atomically(&out, |tmp| {
         std::fs::write(tmp.join("done.txt"), "done")?;
         Ok(())
     })

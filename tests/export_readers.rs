@@ -4,6 +4,9 @@
 //! `$STET_PYTHON`, else `.venv/bin/python` (which `.ci/run` sets up); with neither, it prints a
 //! note and passes, and the Rust round trips in `tests/export.rs` still cover every format.
 
+// Test code: an unwrap that fails is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 #[path = "common/export_fixture.rs"]
 mod fixture;
 
@@ -12,6 +15,7 @@ use std::process::Command;
 
 use stet::export::{ExportFilter, ExportFormat, labelstudio_config};
 use stet::store::{Access, Project};
+use stet::workflows::export::{write_into, write_to};
 
 /// The Python to run the checkers with, if there is one.
 fn python() -> Option<PathBuf> {
@@ -49,9 +53,7 @@ impl Setup {
     fn file(&self, format: ExportFormat, name: &str) -> PathBuf {
         let path = self.path(name);
         let mut out = Vec::new();
-        format
-            .write_file(&self.project, &ExportFilter::default(), &mut out)
-            .unwrap();
+        write_to(&self.project, format, &ExportFilter::default(), &mut out).unwrap();
         std::fs::write(&path, out).unwrap();
         path
     }
@@ -60,7 +62,7 @@ impl Setup {
     fn folder(&self, format: ExportFormat, name: &str, filter: &ExportFilter) -> PathBuf {
         let path = self.path(name);
         std::fs::create_dir_all(&path).unwrap();
-        format.write_folder(&self.project, filter, &path).unwrap();
+        write_into(&self.project, format, filter, &path).unwrap();
         path
     }
 

@@ -1,6 +1,9 @@
 //! Reading article files end to end: finding them, refusing what is not text, and never
 //! panicking on any bytes.
 
+// Test code: an unwrap that fails is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::fs;
 use std::path::{Path, PathBuf};
 

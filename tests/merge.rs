@@ -2,14 +2,19 @@
 //! applied, edits on both sides are conflicts, their file is never touched, bad files are
 //! refused whole.
 
+// Test code: an unwrap that fails is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
-use stet::export::{ExportFilter, write_jsonl};
-use stet::ingest::{ImportReport, import_paths};
+use stet::export::{ExportFilter, ExportFormat};
 use stet::model::{DocStatus, LabelDef, LabelScheme};
-use stet::review::merge::{ConflictKind, MergeError, MergeReport, merge_project};
+use stet::review::merge::{ConflictKind, MergeReport};
 use stet::store::{Access, Fingerprint, NewDocument, Project, SpanEdit};
+use stet::workflows::export::write_to;
+use stet::workflows::{ImportReport, import_paths};
+use stet::workflows::{MergeError, merge_project};
 
 #[path = "common/text.rs"]
 mod text;
@@ -299,8 +304,8 @@ fn merging_the_same_file_twice_changes_nothing() {
 }
 
 fn count(project: &Project, sql: &str) -> i64 {
-    project
-        .connection()
+    rusqlite::Connection::open(project.path())
+        .unwrap()
         .query_row(sql, [], |r| r.get(0))
         .unwrap()
 }
@@ -346,12 +351,12 @@ fn their_relabel_and_delete_are_applied_without_duplicates() {
 fn edits_on_both_sides_are_a_conflict_and_ours_is_kept() {
     let mut s = setup();
     s.merge();
-    // Ana (reviewing) moves ben's copy of the claim here; ben relabels it there.
+    // Ben, working in this project too, moves his claim here; he relabels it there.
     let ours = find(&s.mine, "ben", PESKOV, "Dmitry Peskov confirmed talks").unwrap();
     let narrower = range_of(PESKOV, "Peskov confirmed talks");
     s.mine
         .edit_span(
-            "ana",
+            "ben",
             ours,
             &SpanEdit {
                 range: Some(narrower),
@@ -393,7 +398,8 @@ fn edits_on_both_sides_are_a_conflict_and_ours_is_kept() {
 fn one_sided_changes_and_deletions_follow_the_side_that_changed() {
     let mut s = setup();
     s.merge();
-    // Here: ana deletes ben's figure in Exports and re-notes his quote.
+    // Here (ben working in this project too): his figure in Exports is deleted and his
+    // quote re-noted.
     let figure = find(
         &s.mine,
         "ben",
@@ -401,7 +407,7 @@ fn one_sided_changes_and_deletions_follow_the_side_that_changed() {
         "exports rose 12% 🚢 to ۱۲ million tonnes",
     )
     .unwrap();
-    s.mine.delete_span("ana", figure).unwrap();
+    s.mine.delete_span("ben", figure).unwrap();
     let quote = find(
         &s.mine,
         "ben",
@@ -410,7 +416,7 @@ fn one_sided_changes_and_deletions_follow_the_side_that_changed() {
     )
     .unwrap();
     s.mine
-        .edit_span("ana", quote, &renote("check the source"))
+        .edit_span("ben", quote, &renote("check the source"))
         .unwrap();
     // There: ben deletes the quote we changed, and changes the troops figure we did not.
     let mut theirs = s.theirs();
@@ -666,11 +672,11 @@ fn copies_of_one_project_merge_by_their_logs() {
     std::fs::copy(&mine_path, &carol_path).unwrap();
     let mut mine = Project::open(&mine_path, Access::ReadWrite).unwrap();
 
-    // Ben (reviewing) relabels ana's claim and adds a span; ana re-notes her figure; both
-    // change the quote.
+    // On ben's copy, ana (the spans' owner, working there) relabels her claim and ben adds a
+    // span; here ana re-notes her figure; both copies change the quote.
     let mut ben = Project::open(&ben_path, Access::ReadWrite).unwrap();
-    ben.edit_span("ben", claim, &relabel("denial")).unwrap();
-    ben.edit_span("ben", psaki, &relabel("claim")).unwrap();
+    ben.edit_span("ana", claim, &relabel("denial")).unwrap();
+    ben.edit_span("ana", psaki, &relabel("claim")).unwrap();
     tag(
         &mut ben,
         "ben",
@@ -731,16 +737,16 @@ fn the_merge_is_in_the_audit_trail_and_not_undoable() {
     s.merge();
     // The merge changed spans, so, as after any new edit, there is nothing to redo.
     assert_eq!(s.mine.undo_redo_available("ana").unwrap(), (true, false));
-    let (kind, state, who, payload): (String, String, String, String) = s
-        .mine
-        .connection()
-        .query_row(
-            "SELECT o.kind, o.state, a.name, o.payload_json FROM ops o
+    let (kind, state, who, payload): (String, String, String, String) =
+        rusqlite::Connection::open(s.mine.path())
+            .unwrap()
+            .query_row(
+                "SELECT o.kind, o.state, a.name, o.payload_json FROM ops o
              JOIN annotators a ON a.id = o.annotator_id WHERE o.kind = 'merge'",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-        )
-        .unwrap();
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .unwrap();
     assert_eq!(
         (kind.as_str(), state.as_str(), who.as_str()),
         ("merge", "final", "ana")
@@ -766,7 +772,7 @@ fn cli_prints_a_summary_per_file_and_conflicts_on_stderr() {
     let mut s = setup();
     s.merge();
     let ours = find(&s.mine, "ben", FLOODS, "the army denied").unwrap();
-    s.mine.edit_span("ana", ours, &relabel("claim")).unwrap();
+    s.mine.edit_span("ben", ours, &relabel("claim")).unwrap();
     drop(s.mine);
     let mut theirs = Project::open(&s.theirs_path, Access::ReadWrite).unwrap();
     let id = find(&theirs, "ben", FLOODS, "the army denied").unwrap();
@@ -860,7 +866,7 @@ fn cli_merges_good_files_and_fails_on_a_bad_one() {
 /// `project` exported to JSONL at `path` (`filter` as `stet export` builds it).
 fn export_jsonl(project: &Project, path: PathBuf, filter: &ExportFilter) -> PathBuf {
     let mut out = Vec::new();
-    write_jsonl(project, filter, &mut out).unwrap();
+    write_to(project, ExportFormat::Jsonl, filter, &mut out).unwrap();
     std::fs::write(&path, out).unwrap();
     path
 }
@@ -1031,7 +1037,7 @@ fn edits_on_both_sides_of_an_export_are_a_conflict_and_ours_is_kept() {
     s.import(&first);
     let ours = find(&s.mine, "ben", FLOODS, "۳۰۰ homes were lost").unwrap();
     s.mine
-        .edit_span("ana", ours, &renote("check the count"))
+        .edit_span("ben", ours, &renote("check the count"))
         .unwrap();
     let mut theirs = s.theirs();
     let id = find(&theirs, "ben", FLOODS, "۳۰۰ homes were lost").unwrap();

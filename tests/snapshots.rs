@@ -4,6 +4,9 @@
 //! Reference images live in `tests/snapshots/`; `UPDATE_SNAPSHOTS=1 cargo test --test
 //! snapshots` rewrites them after a deliberate change (look at them before committing).
 
+// Test code: an unwrap that fails is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use egui::{Theme, vec2};
 use egui_kittest::Harness;
 use stet::app::article_view::{

@@ -5,8 +5,9 @@ use std::path::PathBuf;
 use super::dialogs::DialogKind;
 use super::state::StetApp;
 use super::worker::{Worker, spawn_on_project, take_finished};
-use crate::export::{ExportFilter, ExportFormat, ExportOutcome, ExportRequest, export_to_path};
+use crate::export::{ExportFilter, ExportFormat};
 use crate::store::{Access, GOLD};
+use crate::workflows::{ExportOutcome, ExportRequest, export_to_path};
 
 /// The formats offered, with the name suggested for the output.
 const FORMATS: &[(ExportFormat, &str, &str)] = &[

@@ -7,8 +7,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use super::commands::Command;
 use super::state::StetApp;
 use super::worker::{Worker, spawn_on_project, take_finished};
-use crate::ingest::{ImportReport, import_paths};
 use crate::store::Access;
+use crate::workflows::{ImportReport, import_paths};
 
 /// An import in progress.
 pub struct ImportJob {
@@ -30,7 +30,7 @@ impl ImportJob {
 impl StetApp {
     /// Starts importing `paths` in the background.
     pub(crate) fn start_import(&mut self, paths: Vec<PathBuf>, ctx: &egui::Context) {
-        if self.writing() {
+        if self.busy_writing() {
             return;
         }
         let annotator = self.annotator.clone();

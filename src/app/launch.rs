@@ -8,9 +8,10 @@ use anyhow::Context;
 use super::dialogs::RfdDialogs;
 use super::state::StetApp;
 use super::theme;
-use crate::ingest::{FileKind, import_articles, read_bytes};
+use crate::ingest::{FileKind, read_bytes};
 use crate::model::LabelScheme;
 use crate::store::Project;
+use crate::workflows::import_articles;
 
 /// The sample article a new default project starts with (written for stet).
 const SAMPLE_ARTICLE: &[u8] = include_bytes!("../../assets/sample-article.txt");

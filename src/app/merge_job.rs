@@ -5,8 +5,9 @@ use std::path::PathBuf;
 
 use super::state::StetApp;
 use super::worker::{Worker, spawn_on_project, take_finished};
-use crate::review::merge::{MergeReport, merge_file};
+use crate::review::merge::MergeReport;
 use crate::store::Access;
+use crate::workflows::merge_file;
 
 /// A merge in progress.
 pub type MergeJob = Worker<MergeReport>;
@@ -17,7 +18,7 @@ pub type CopyJob = Worker<PathBuf>;
 impl StetApp {
     /// Whether a job that writes to the project (an import or a merge) is running; one at a
     /// time, so that their reports say what each did.
-    pub(crate) fn writing(&mut self) -> bool {
+    pub(crate) fn busy_writing(&mut self) -> bool {
         let busy = self.merge_job.is_some() || self.import.is_some();
         if busy {
             self.status
@@ -28,7 +29,7 @@ impl StetApp {
 
     /// Starts merging `theirs` into the open project.
     pub(crate) fn start_merge(&mut self, theirs: PathBuf, ctx: &egui::Context) {
-        if self.writing() {
+        if self.busy_writing() {
             return;
         }
         let by = self.annotator.clone();
@@ -48,10 +49,9 @@ impl StetApp {
             Some(Ok(report)) => report,
             Some(Err(err)) => return self.status.error(format!("Merge failed: {err}")),
         };
-        // The merge may have added labels: this connection must learn their ids.
+        // The merge may have added labels.
         let reloaded = (|| -> anyhow::Result<()> {
             if !report.labels_added.is_empty() {
-                self.project.load_ids()?;
                 self.scheme = self.project.scheme()?;
             }
             self.reload_documents()?;

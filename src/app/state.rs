@@ -15,7 +15,7 @@ use super::recent::RecentProjects;
 use super::search::SearchState;
 use super::theme;
 use crate::model::{DocStatus, LabelScheme, Span};
-use crate::review::compare::{Agreement, Compared, compare_layers};
+use crate::review::layers::{Agreement, Compared, compare_layers};
 use crate::store::{DocumentInfo, Project, ReviewStatus, VerdictRecord};
 
 /// The whole app.

@@ -1,4 +1,5 @@
-//! `stet merge`: brings colleagues' project files into this project; `stet copy` makes one.
+//! `stet merge`: brings colleagues' project files (or their stet JSONL exports) into this
+//! project.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -6,8 +7,8 @@ use std::process::ExitCode;
 use clap::Args;
 
 use stet::ingest::{FileKind, read_file};
-use stet::review::merge::merge_file;
 use stet::store::{Access, Project};
+use stet::workflows::merge_file;
 
 use super::{ProjectArgs, annotator_name, open_for_writing};
 
@@ -82,26 +83,4 @@ fn readable(path: &Path) -> Result<(), String> {
             .map(drop)
             .map_err(|err| err.to_string()),
     }
-}
-
-/// `stet copy`.
-#[derive(Debug, Args)]
-pub struct CopyArgs {
-    #[command(flatten)]
-    pub project: ProjectArgs,
-    /// The copy to write (a new file).
-    #[arg(value_name = "COPY.stet")]
-    pub out: PathBuf,
-}
-
-/// `stet copy`: writes the copy whole or not at all; the project is only read.
-pub fn copy(args: &CopyArgs) -> anyhow::Result<ExitCode> {
-    let project = Project::open(&args.project.project, Access::ReadOnly)?;
-    let uid = project.save_copy(&args.out)?;
-    println!(
-        "copied {} to {} (project uid {uid}): give it to a colleague, then merge it back with `stet merge`",
-        args.project.project.display(),
-        args.out.display()
-    );
-    Ok(ExitCode::SUCCESS)
 }

@@ -25,25 +25,19 @@ use std::io::{BufWriter, Write};
 use std::path::Path;
 
 use super::names::FileNames;
-use super::{
-    ExportError, ExportFilter, ExportSummary, for_each_document_in_background, with_file_sink,
-};
+use super::{ExportDocument, ExportError, ExportHeader, ExportSummary, with_file_sink};
 use crate::model::{CharIndex, CharRange};
-use crate::store::Project;
 
 /// Writes the documents that pass `filter` into `dir` (which must exist) as brat standoff.
 pub fn write_brat(
-    project: &Project,
-    filter: &ExportFilter,
+    header: &ExportHeader,
+    docs: &mut dyn Iterator<Item = ExportDocument>,
     dir: &Path,
 ) -> Result<ExportSummary, ExportError> {
-    let scheme = project.scheme()?;
+    let scheme = &header.scheme;
     let labels = StorageNames::new(scheme.labels.iter().map(|l| l.name.clone()));
-    // Annotators are named in the config before the documents are read, so list them now.
-    let mut annotators: Vec<String> = project.annotators()?;
-    if !filter.annotators.is_empty() {
-        annotators.retain(|a| filter.annotators.contains(a));
-    }
+    // Annotators are named in the config before the documents are read.
+    let annotators = &header.annotators;
     let annotator_names = StorageNames::new(annotators.iter().cloned());
     write_file(&dir.join("annotation.conf"), |out| {
         writeln!(
@@ -92,7 +86,7 @@ pub fn write_brat(
     let mut names = FileNames::default();
     let mut frags = Vec::new();
     with_file_sink(|sink| {
-        for_each_document_in_background(project, filter, |doc| {
+        for doc in docs {
             let stem = names.stem(&doc.info.title, &doc.info.uid);
             let text: Cow<'_, str> = if doc.text.contains('\r') {
                 Cow::Owned(doc.text.replace('\r', " "))
@@ -144,8 +138,8 @@ pub fn write_brat(
             sink.write(dir.join(format!("{stem}.txt")), text.as_bytes().to_vec())?;
             sink.write(dir.join(format!("{stem}.ann")), ann.as_bytes().to_vec())?;
             summary.documents += 1;
-            Ok(())
-        })
+        }
+        Ok(())
     })?;
     Ok(summary)
 }

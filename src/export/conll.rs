@@ -15,19 +15,18 @@ use std::collections::BTreeMap;
 use std::io::Write;
 
 use super::tokens::tokenize;
-use super::{ExportError, ExportFilter, ExportSummary, for_each_document};
+use super::{ExportDocument, ExportError, ExportHeader, ExportSummary};
 use crate::model::CharRange;
-use crate::store::Project;
 
 /// Writes the documents that pass `filter` as CoNLL-2003-style IOB2 (see the module docs).
 pub fn write_conll(
-    project: &Project,
-    filter: &ExportFilter,
+    _header: &ExportHeader,
+    docs: &mut dyn Iterator<Item = ExportDocument>,
     out: &mut dyn Write,
 ) -> Result<ExportSummary, ExportError> {
     let mut summary = ExportSummary::default();
     let mut buf: Vec<u8> = Vec::with_capacity(1 << 16);
-    for_each_document(project, filter, |doc| {
+    for doc in docs {
         let ranges: Vec<CharRange> = doc.spans.iter().map(|s| s.range).collect();
         let kept = outermost(&ranges);
         summary.left_out += ranges.len() - kept.len();
@@ -73,8 +72,7 @@ pub fn write_conll(
         buf.push(b'\n');
         out.write_all(&buf)?;
         summary.documents += 1;
-        Ok(())
-    })?;
+    }
     out.flush()?;
     Ok(summary)
 }

@@ -6,9 +6,8 @@
 
 use std::io::Write;
 
-use super::{ExportError, ExportFilter, ExportSummary, for_each_document};
+use super::{ExportDocument, ExportError, ExportHeader, ExportSummary};
 use crate::model::CharIndex;
-use crate::store::Project;
 
 /// The header row.
 const HEADER: [&str; 10] = [
@@ -26,8 +25,8 @@ const HEADER: [&str; 10] = [
 
 /// Writes one CSV row per span of the documents that pass `filter`.
 pub fn write_csv(
-    project: &Project,
-    filter: &ExportFilter,
+    _header: &ExportHeader,
+    docs: &mut dyn Iterator<Item = ExportDocument>,
     out: &mut dyn Write,
 ) -> Result<ExportSummary, ExportError> {
     out.write_all("\u{feff}".as_bytes())?;
@@ -37,7 +36,7 @@ pub fn write_csv(
         .from_writer(out);
     writer.write_record(HEADER).map_err(csv_error)?;
     let mut summary = ExportSummary::default();
-    for_each_document(project, filter, |doc| {
+    for doc in docs {
         let index = CharIndex::new(&doc.text);
         for span in &doc.spans {
             let id = span.id.to_string();
@@ -60,8 +59,7 @@ pub fn write_csv(
         }
         summary.documents += 1;
         summary.spans += doc.spans.len();
-        Ok(())
-    })?;
+    }
     writer.flush()?;
     Ok(summary)
 }

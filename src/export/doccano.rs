@@ -9,8 +9,7 @@ use std::io::Write;
 
 use serde::Serialize;
 
-use super::{ExportError, ExportFilter, ExportSummary, for_each_document};
-use crate::store::Project;
+use super::{ExportDocument, ExportError, ExportHeader, ExportSummary};
 
 #[derive(Serialize)]
 struct Line<'a> {
@@ -23,13 +22,13 @@ struct Line<'a> {
 
 /// Writes one doccano JSONL line per document that passes `filter`.
 pub fn write_doccano(
-    project: &Project,
-    filter: &ExportFilter,
+    _header: &ExportHeader,
+    docs: &mut dyn Iterator<Item = ExportDocument>,
     out: &mut dyn Write,
 ) -> Result<ExportSummary, ExportError> {
     let mut summary = ExportSummary::default();
     let mut buf = Vec::new();
-    for_each_document(project, filter, |doc| {
+    for doc in docs {
         let line = Line {
             id: &doc.info.uid,
             title: &doc.info.title,
@@ -47,8 +46,7 @@ pub fn write_doccano(
         out.write_all(&buf)?;
         summary.documents += 1;
         summary.spans += doc.spans.len();
-        Ok(())
-    })?;
+    }
     out.flush()?;
     Ok(summary)
 }

@@ -5,9 +5,8 @@ use std::io::Write;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use super::{ExportError, ExportFilter, ExportSummary, for_each_document};
+use super::{ExportDocument, ExportError, ExportHeader, ExportSummary};
 use crate::model::CharIndex;
-use crate::store::Project;
 
 #[derive(Serialize)]
 struct Record<'a> {
@@ -40,23 +39,19 @@ struct RecordSpan<'a> {
 /// `text[start:end]` in Python is the span's text.
 ///
 /// `project` (this project's uid) and `revision` (its operation log's last entry) are
-/// written when the export holds every annotator's spans of every label, so that importing
-/// the file elsewhere can merge it like the project itself: a span missing from a document
-/// the file holds was deleted here. Exports filtered by label or annotator leave them out
-/// and import as plain tags.
+/// written when the export holds every annotator's spans of every label (the header's
+/// `origin`), so that importing the file elsewhere can merge it like the project itself: a
+/// span missing from a document the file holds was deleted here. Exports filtered by label
+/// or annotator leave them out and import as plain tags.
 pub fn write_jsonl(
-    project: &Project,
-    filter: &ExportFilter,
+    header: &ExportHeader,
+    docs: &mut dyn Iterator<Item = ExportDocument>,
     out: &mut dyn Write,
 ) -> Result<ExportSummary, ExportError> {
     let mut summary = ExportSummary::default();
     let mut line = Vec::new();
-    let origin = if filter.annotators.is_empty() && filter.labels.is_empty() {
-        Some((project.uid()?, project.revision()?))
-    } else {
-        None
-    };
-    for_each_document(project, filter, |doc| {
+    let origin = header.origin.as_ref();
+    for doc in docs {
         let index = CharIndex::new(&doc.text);
         let spans = doc
             .spans
@@ -77,8 +72,8 @@ pub fn write_jsonl(
             text: &doc.text,
             spans,
             meta: &doc.meta,
-            project: origin.as_ref().map(|(uid, _)| uid.as_str()),
-            revision: origin.as_ref().map(|(_, revision)| *revision),
+            project: origin.map(|(uid, _)| uid.as_str()),
+            revision: origin.map(|(_, revision)| *revision),
         };
         line.clear();
         serde_json::to_writer(&mut line, &record)?;
@@ -86,8 +81,7 @@ pub fn write_jsonl(
         out.write_all(&line)?;
         summary.documents += 1;
         summary.spans += doc.spans.len();
-        Ok(())
-    })?;
+    }
     out.flush()?;
     Ok(summary)
 }

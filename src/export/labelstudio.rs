@@ -19,9 +19,8 @@ use std::io::Write;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use super::{ExportError, ExportFilter, ExportSummary, for_each_document};
+use super::{ExportDocument, ExportError, ExportHeader, ExportSummary};
 use crate::model::{CharIndex, LabelScheme};
-use crate::store::Project;
 
 #[derive(Serialize)]
 struct Task<'a> {
@@ -75,15 +74,15 @@ struct RegionMeta<'a> {
 
 /// Writes the documents that pass `filter` as a JSON array of Label Studio tasks.
 pub fn write_labelstudio(
-    project: &Project,
-    filter: &ExportFilter,
+    _header: &ExportHeader,
+    docs: &mut dyn Iterator<Item = ExportDocument>,
     out: &mut dyn Write,
 ) -> Result<ExportSummary, ExportError> {
     let mut summary = ExportSummary::default();
     let mut buf = Vec::new();
     let mut annotation_id = 0;
     out.write_all(b"[")?;
-    for_each_document(project, filter, |doc| {
+    for doc in docs {
         let index = CharIndex::new(&doc.text);
         // One annotation per annotator, annotators in name order, spans in export order.
         let mut annotators: Vec<&str> = doc.spans.iter().map(|s| s.annotator.as_str()).collect();
@@ -147,8 +146,7 @@ pub fn write_labelstudio(
         out.write_all(&buf)?;
         summary.documents += 1;
         summary.spans += doc.spans.len();
-        Ok(())
-    })?;
+    }
     out.write_all(b"\n]\n")?;
     out.flush()?;
     Ok(summary)

@@ -11,9 +11,6 @@ use std::str::FromStr;
 
 use sha2::{Digest, Sha256};
 
-use super::{ExportError, ExportFilter, for_each_document};
-use crate::store::Project;
-
 /// How far the fractions may sum from 1 (they are typed by people, in decimal).
 const SUM_TOLERANCE: f64 = 1e-6;
 
@@ -129,21 +126,6 @@ fn split_key(seed: u64, uid: &str) -> [u8; 32] {
     hasher.update(b":");
     hasher.update(uid.as_bytes());
     hasher.finalize().into()
-}
-
-/// Splits the documents that pass `filter` into the spec's parts.
-pub fn assign_split(
-    project: &Project,
-    filter: &ExportFilter,
-    spec: &SplitSpec,
-    seed: u64,
-) -> Result<Vec<SplitPart>, ExportError> {
-    let mut uids = Vec::new();
-    for_each_document(project, filter, |doc| {
-        uids.push(doc.info.uid);
-        Ok(())
-    })?;
-    Ok(spec.cut(&uids, seed))
 }
 
 #[cfg(test)]

@@ -29,31 +29,29 @@ use std::path::Path;
 use super::names::FileNames;
 use super::tokens::tokenize;
 use super::{
-    ExportError, ExportFilter, ExportSummary, for_each_document_in_background, push_number,
-    with_file_sink,
+    ExportDocument, ExportError, ExportHeader, ExportSummary, push_number, with_file_sink,
 };
 use crate::model::CharRange;
-use crate::store::Project;
 
 /// The layer line: INCEpTION's built-in named-entity layer.
 const LAYER: &str = "#T_SP=de.tudarmstadt.ukp.dkpro.core.api.ner.type.NamedEntity|identifier|value";
 
 /// Writes the documents that pass `filter` into `dir` (which must exist), one `.tsv` each.
 pub fn write_webanno(
-    project: &Project,
-    filter: &ExportFilter,
+    _header: &ExportHeader,
+    docs: &mut dyn Iterator<Item = ExportDocument>,
     dir: &Path,
 ) -> Result<ExportSummary, ExportError> {
     let mut summary = ExportSummary::default();
     let mut names = FileNames::default();
     with_file_sink(|sink| {
-        for_each_document_in_background(project, filter, |doc| {
+        for doc in docs {
             let ranges: Vec<CharRange> = doc.spans.iter().map(|s| s.range).collect();
             let tok = tokenize(&doc.text, &ranges);
             if tok.tokens.is_empty() {
                 summary.skipped_documents += 1;
                 summary.left_out += ranges.len();
-                return Ok(());
+                continue;
             }
             // Each span's token range (empty when it covers only whitespace).
             let mut covered = Vec::with_capacity(ranges.len());
@@ -162,8 +160,8 @@ pub fn write_webanno(
             let stem = names.stem(&doc.info.title, &doc.info.uid);
             sink.write(dir.join(format!("{stem}.tsv")), buf.into_bytes())?;
             summary.documents += 1;
-            Ok(())
-        })
+        }
+        Ok(())
     })?;
     Ok(summary)
 }

@@ -5,7 +5,6 @@
 //! line, for JSONL). A file is read whole or not at all.
 
 mod decode;
-mod import;
 mod jsonl;
 mod markup;
 mod plain;
@@ -19,7 +18,6 @@ use serde_json::{Map, Value};
 use crate::model::CharRange;
 
 pub use decode::{decode_owned, decode_text};
-pub use import::{ImportReport, import_articles, import_paths};
 pub use walk::{Collected, collect_paths};
 
 /// The kind of file an article came from, as stored in the project's `format` column.

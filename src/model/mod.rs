@@ -2,13 +2,17 @@
 //!
 //! Nothing here does I/O beyond reading a scheme file's text.
 
+mod identity;
 mod scheme;
 mod span;
 mod text;
+mod words;
 
+pub use identity::{Fingerprint, SpanVersion, sha256_hex, uid_of_sha256};
 pub use scheme::{Color, DEFAULT_SCHEME_RON, LabelDef, LabelScheme, SchemeError};
 pub use span::{CharRange, DocStatus, Origin, Span, SpanError, Timestamp};
 pub use text::{
     CharIndex, char_len, next_word_edge, slice_chars, snap_to_words, to_ascii_digits,
     trim_whitespace, word_at,
 };
+pub use words::count;

@@ -96,6 +96,7 @@ pub enum SchemeError {
 
 impl LabelScheme {
     /// The built-in newsroom scheme (claim, quote, figure, denial).
+    #[allow(clippy::expect_used)]
     pub fn newsroom() -> Self {
         // The embedded file is checked by a unit test, so this cannot fail in a release.
         Self::parse(DEFAULT_SCHEME_RON, Path::new("projects/newsroom.ron"))

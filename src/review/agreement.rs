@@ -187,7 +187,7 @@ impl Plan {
     /// Works out the annotators, labels and statuses to compare.
     fn new(project: &Project, options: &AgreementOptions) -> Result<Self, StoreError> {
         let annotators = if options.annotators.is_empty() {
-            annotators_with_spans(project, options.include_suggested)?
+            project.annotators_with_spans(options.include_suggested)?
         } else {
             dedup(&options.annotators)
         };
@@ -276,24 +276,6 @@ impl Plan {
     }
 }
 
-/// Every annotator with at least one span (suggestions counted only if asked), by name.
-fn annotators_with_spans(
-    project: &Project,
-    include_suggested: bool,
-) -> Result<Vec<String>, StoreError> {
-    let mut stmt = project.connection().prepare(
-        "SELECT DISTINCT a.name FROM spans s JOIN annotators a ON a.id = s.annotator_id
-         WHERE ?1 OR s.origin <> ?2 ORDER BY a.name",
-    )?;
-    let names = stmt
-        .query_map(
-            rusqlite::params![include_suggested, Origin::Suggested.as_str()],
-            |row| row.get(0),
-        )?
-        .collect::<rusqlite::Result<Vec<String>>>()?;
-    Ok(names)
-}
-
 /// Each name's position in `names`.
 fn index_of(names: &[String]) -> HashMap<String, usize> {
     names
@@ -304,7 +286,7 @@ fn index_of(names: &[String]) -> HashMap<String, usize> {
 }
 
 /// Computes the agreement report for documents already in memory.
-pub fn compare(
+pub fn agreement_of(
     annotators: &[String],
     labels: &[String],
     documents: &[DocumentSpans],
@@ -626,7 +608,7 @@ mod tests {
     #[test]
     fn identical_annotations_agree_fully() {
         let spans = vec![(r(0, 28), 0), (r(30, 43), 1)];
-        let report = compare(
+        let report = agreement_of(
             &names(&["ana", "ben"]),
             &names(&["claim", "denial"]),
             &[doc(TEXT, vec![spans.clone(), spans])],
@@ -644,7 +626,7 @@ mod tests {
 
     #[test]
     fn single_annotator_leaves_everything_undefined() {
-        let report = compare(
+        let report = agreement_of(
             &names(&["ana"]),
             &names(&["claim"]),
             &[doc(TEXT, vec![vec![(r(0, 6), 0)]])],
@@ -660,7 +642,7 @@ mod tests {
 
     #[test]
     fn nothing_tagged_is_undefined_not_nan() {
-        let report = compare(
+        let report = agreement_of(
             &names(&["ana", "ben", "cy"]),
             &names(&["claim"]),
             &[doc(TEXT, vec![vec![], vec![], vec![]]), doc("", vec![])],
@@ -670,7 +652,7 @@ mod tests {
             assert_eq!(value, None);
         }
         assert_eq!(o.undefined.len(), 9);
-        let empty = compare(&names(&["ana", "ben"]), &names(&["claim"]), &[]);
+        let empty = agreement_of(&names(&["ana", "ben"]), &names(&["claim"]), &[]);
         assert_eq!(empty.overall.cohen_kappa, None);
         assert_eq!(empty.overall.alpha_u, None);
     }
@@ -684,7 +666,7 @@ mod tests {
             vec![vec![(r(0, 6), 0)], vec![(r(0, 7), 0), (r(30, 35), 0)]],
         );
         stormy.id = 2;
-        let report = compare(&names(&["ana", "ben"]), &names(&["claim"]), &[calm, stormy]);
+        let report = agreement_of(&names(&["ana", "ben"]), &names(&["claim"]), &[calm, stormy]);
         let order: Vec<i64> = report.documents.iter().map(|d| d.id).collect();
         assert_eq!(order, vec![2, 1]);
         assert_eq!(report.documents[0].disagreements, 3);
@@ -692,7 +674,7 @@ mod tests {
 
     #[test]
     fn out_of_range_labels_and_spans_do_not_panic() {
-        let report = compare(
+        let report = agreement_of(
             &names(&["ana", "ben"]),
             &names(&["claim"]),
             &[doc(

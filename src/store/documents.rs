@@ -4,10 +4,9 @@ use std::collections::HashMap;
 
 use rusqlite::{OptionalExtension, Transaction, params};
 use serde_json::{Map, Value};
-use sha2::{Digest, Sha256};
 
 use super::{Project, Result, StoreError, annotator_id_in, known_labels};
-use crate::model::{CharRange, DocStatus, Origin, SpanError, Timestamp, char_len};
+use crate::model::{CharRange, DocStatus, Fingerprint, Origin, SpanError, Timestamp};
 
 /// A document to add, with the spans that came with it.
 #[derive(Clone, Debug, Default)]
@@ -23,26 +22,6 @@ pub struct NewDocument {
     /// The text's hash and length, if already computed (imports do it on the reader
     /// thread); computed on insert otherwise.
     pub fingerprint: Option<Fingerprint>,
-}
-
-/// A text's identity: its SHA-256, the uid derived from it, and its length in code points.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Fingerprint {
-    pub sha256: String,
-    pub uid: String,
-    pub len_chars: usize,
-}
-
-impl Fingerprint {
-    /// Hashes and measures `text`.
-    pub fn of(text: &str) -> Self {
-        let sha256 = sha256_hex(text);
-        Self {
-            uid: uid_of_sha256(&sha256),
-            sha256,
-            len_chars: char_len(text),
-        }
-    }
 }
 
 /// A span to add with a document.
@@ -76,7 +55,7 @@ pub enum InsertError {
 
 impl From<rusqlite::Error> for InsertError {
     fn from(err: rusqlite::Error) -> Self {
-        Self::Store(StoreError::Sqlite(err))
+        Self::Store(StoreError::from(err))
     }
 }
 
@@ -106,27 +85,27 @@ pub struct StoredDocument {
 
 /// Several documents added in one transaction; each document is all or nothing.
 pub struct Batch<'p> {
-    /// Always `Some` until [`Batch::commit`] takes it.
-    tx: Option<Transaction<'p>>,
-    label_ids: &'p HashMap<String, i64>,
-    annotator_ids: &'p mut HashMap<String, i64>,
-    /// The annotator cache as of the batch's start, restored if the batch is dropped.
-    committed_annotators: HashMap<String, i64>,
+    tx: Transaction<'p>,
+    /// Label name → id, read when the batch began.
+    label_ids: HashMap<String, i64>,
+    /// Annotator name → id, filled as annotators appear (forgotten with the batch).
+    annotator_ids: HashMap<String, i64>,
     now: Timestamp,
 }
 
 impl Project {
     /// Starts a batch of document inserts (one transaction, committed by [`Batch::commit`]).
     pub fn batch(&mut self) -> Result<Batch<'_>> {
-        let committed_annotators = self.annotator_ids.clone();
-        let tx = self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let tx = self.write_tx()?;
+        let label_ids = {
+            let mut stmt = tx.prepare("SELECT name, id FROM labels")?;
+            stmt.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?
+                .collect::<rusqlite::Result<_>>()?
+        };
         Ok(Batch {
-            tx: Some(tx),
-            label_ids: &self.label_ids,
-            annotator_ids: &mut self.annotator_ids,
-            committed_annotators,
+            tx,
+            label_ids,
+            annotator_ids: HashMap::new(),
             now: Timestamp::now(),
         })
     }
@@ -240,7 +219,8 @@ impl Batch<'_> {
         let before = self.annotator_ids.clone();
         let result = self.insert_in_savepoint(docs);
         if result.is_err() {
-            *self.annotator_ids = before;
+            // The savepoint rolled back the annotators it added.
+            self.annotator_ids = before;
         }
         result
     }
@@ -249,13 +229,10 @@ impl Batch<'_> {
         &mut self,
         docs: &[NewDocument],
     ) -> Result<Vec<InsertOutcome>, (usize, InsertError)> {
-        let Some(tx) = self.tx.as_mut() else {
-            return Err((0, StoreError::NoDocument(0).into()));
-        };
-        let sp = tx.savepoint().map_err(|e| (0, e.into()))?;
+        let sp = self.tx.savepoint().map_err(|e| (0, e.into()))?;
         let mut outcomes = Vec::with_capacity(docs.len());
         for (i, doc) in docs.iter().enumerate() {
-            let outcome = insert_one(&sp, self.label_ids, self.annotator_ids, self.now, doc)
+            let outcome = insert_one(&sp, &self.label_ids, &mut self.annotator_ids, self.now, doc)
                 .map_err(|e| (i, e))?;
             outcomes.push(outcome);
         }
@@ -264,23 +241,9 @@ impl Batch<'_> {
     }
 
     /// Commits every document inserted so far.
-    pub fn commit(mut self) -> Result<()> {
-        if let Some(tx) = self.tx.take()
-            && let Err(err) = tx.commit()
-        {
-            *self.annotator_ids = std::mem::take(&mut self.committed_annotators);
-            return Err(err.into());
-        }
+    pub fn commit(self) -> Result<()> {
+        self.tx.commit()?;
         Ok(())
-    }
-}
-
-impl Drop for Batch<'_> {
-    fn drop(&mut self) {
-        // A batch dropped before its commit rolls back: forget the annotators it added.
-        if self.tx.is_some() {
-            *self.annotator_ids = std::mem::take(&mut self.committed_annotators);
-        }
     }
 }
 
@@ -340,13 +303,20 @@ fn insert_one(
             error,
         };
         span.range.validate(len_chars).map_err(span_error)?;
-        let label_id = *label_ids.get(&span.label).ok_or_else(|| {
-            span_error(SpanError::UnknownLabel {
+        let Some(&label_id) = label_ids.get(&span.label) else {
+            return Err(span_error(SpanError::UnknownLabel {
                 label: span.label.clone(),
-                known: known_labels(label_ids),
-            })
-        })?;
-        let annotator_id = annotator_id_in(conn, annotator_ids, &span.annotator)?;
+                known: known_labels(conn)?,
+            }));
+        };
+        let annotator_id = match annotator_ids.get(&span.annotator) {
+            Some(&id) => id,
+            None => {
+                let id = annotator_id_in(conn, &span.annotator)?;
+                annotator_ids.insert(span.annotator.clone(), id);
+                id
+            }
+        };
         let present: Option<i64> = conn
             .prepare_cached(
                 "SELECT id FROM spans WHERE document_id = ?1 AND start = ?2 AND \"end\" = ?3
@@ -404,26 +374,9 @@ fn read_info(row: &rusqlite::Row<'_>) -> rusqlite::Result<DocumentInfo> {
 }
 
 /// Reads stored meta JSON; anything but an object reads as empty.
-pub(crate) fn parse_meta(json: &str) -> Map<String, Value> {
+pub(super) fn parse_meta(json: &str) -> Map<String, Value> {
     match serde_json::from_str(json) {
         Ok(Value::Object(map)) => map,
         _ => Map::new(),
     }
-}
-
-/// The lowercase hex SHA-256 of a text's UTF-8 bytes.
-pub fn sha256_hex(text: &str) -> String {
-    let digest = Sha256::digest(text.as_bytes());
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut hex = String::with_capacity(64);
-    for byte in digest {
-        hex.push(char::from(DIGITS[usize::from(byte >> 4)]));
-        hex.push(char::from(DIGITS[usize::from(byte & 0xf)]));
-    }
-    hex
-}
-
-/// A document's uid: the first 128 bits of its text's SHA-256, in hex.
-pub fn uid_of_sha256(sha256: &str) -> String {
-    sha256.get(..32).unwrap_or(sha256).to_owned()
 }

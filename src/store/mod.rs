@@ -1,41 +1,44 @@
 //! The project file: one SQLite database (`NAME.stet`) holding the label scheme, documents,
-//! spans, statuses and the operation log behind undo/redo.
+//! spans, statuses, review data and the operation log behind undo/redo.
 //!
-//! Every write is one transaction, committed before the call returns.
+//! This is the only module that speaks SQL, and the only writer of the operation log. Every
+//! write is one transaction, committed before the call returns. What other layers need to
+//! read comes out as plain values: documents for export ([`ExportDocument`]), snapshots of
+//! both sides of a merge ([`merge`]), spans for agreement; what they decide goes back in as
+//! plain values too (a merge plan), applied and logged here.
 
+mod copy;
 mod documents;
+mod error;
+mod export;
+pub mod merge;
+mod open;
 mod ops;
 mod review;
 mod schema;
 mod spans;
 mod stats;
 
-use std::collections::HashMap;
-use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
-use rusqlite::{Connection, OpenFlags, OptionalExtension};
+use rusqlite::{Connection, OptionalExtension};
 
 use crate::model::{LabelDef, LabelScheme, SpanError};
 
-pub(crate) use documents::parse_meta;
+pub use crate::model::{Fingerprint, sha256_hex, uid_of_sha256};
 pub use documents::{
-    Batch, DocumentInfo, Fingerprint, InsertError, InsertOutcome, NewDocument, NewSpan,
-    StoredDocument, sha256_hex, uid_of_sha256,
+    Batch, DocumentInfo, InsertError, InsertOutcome, NewDocument, NewSpan, StoredDocument,
 };
+pub use error::{DatabaseError, DatabaseErrorKind, StoreError};
+pub use export::{ExportDocument, ExportDocuments, ExportFilter, ExportHeader};
+pub use open::BUSY_WAIT;
 pub use ops::{OpKind, OpOutcome};
 pub use review::{GOLD, ReviewStatus, Verdict, VerdictRecord};
-pub use spans::{SPAN_COLUMNS, SpanEdit, read_span};
+pub use spans::SpanEdit;
 pub use stats::{AnnotatorStats, Stats};
 
 /// The project-format version this stet writes. Bumped by each migration.
 pub const SCHEMA_VERSION: i64 = schema::MIGRATIONS.len() as i64;
-
-/// `PRAGMA application_id` of a stet project ("stet" in ASCII).
-const APPLICATION_ID: i64 = 0x7374_6574;
-
-const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
 
 /// How a project is opened.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -46,41 +49,6 @@ pub enum Access {
     ReadWrite,
 }
 
-/// Why the project could not be opened or changed.
-#[derive(Debug, thiserror::Error)]
-pub enum StoreError {
-    #[error("{}: no such project", path.display())]
-    NotFound { path: PathBuf },
-    #[error("{}: not a stet project ({reason}); left untouched", path.display())]
-    NotAProject { path: PathBuf, reason: String },
-    #[error(
-        "{}: written by a newer stet (project format {found}, this stet knows up to {SCHEMA_VERSION}); left untouched",
-        path.display()
-    )]
-    TooNew { path: PathBuf, found: i64 },
-    #[error("{}: the project file is read-only; left untouched", path.display())]
-    ReadOnly { path: PathBuf },
-    #[error("{}: cannot open: {source}", path.display())]
-    Open {
-        path: PathBuf,
-        source: std::io::Error,
-    },
-    #[error("{}: cannot write the copy: {reason}; nothing written", path.display())]
-    Copy { path: PathBuf, reason: String },
-    #[error("{0}")]
-    Span(#[from] SpanError),
-    #[error("no document with id {0}")]
-    NoDocument(i64),
-    #[error("no span with id {0}")]
-    NoSpan(i64),
-    #[error("that text already has this label from this annotator (span {0})")]
-    DuplicateSpan(i64),
-    #[error("database error: {0}")]
-    Sqlite(#[from] rusqlite::Error),
-    #[error("corrupt operation log entry {id}: {message}")]
-    CorruptOp { id: i64, message: String },
-}
-
 /// Shorthand for store results.
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
@@ -89,10 +57,6 @@ pub struct Project {
     conn: Connection,
     path: PathBuf,
     access: Access,
-    /// Label name → id, loaded on open.
-    label_ids: HashMap<String, i64>,
-    /// Annotator name → id, filled as annotators appear.
-    annotator_ids: HashMap<String, i64>,
 }
 
 impl std::fmt::Debug for Project {
@@ -103,7 +67,8 @@ impl std::fmt::Debug for Project {
 
 impl Project {
     /// Opens an existing project, refusing files that are not stet projects, come from a
-    /// newer stet, or (for writing) are read-only. Nothing is written to a refused file.
+    /// newer stet, are damaged, or (for writing) are read-only. Nothing is written to a
+    /// refused file.
     pub fn open(path: &Path, access: Access) -> Result<Self> {
         if !path.exists() {
             return Err(StoreError::NotFound {
@@ -122,82 +87,41 @@ impl Project {
             return Ok(Self::open_existing(path, Access::ReadWrite, None)?);
         }
         let scheme = scheme()?;
-        Ok(Self::create(path, &scheme)?)
+        match Self::create_atomically(path, &scheme)? {
+            Some(project) => Ok(project),
+            // Another process created it meanwhile: open theirs.
+            None => Ok(Self::open_existing(path, Access::ReadWrite, None)?),
+        }
     }
 
     /// Creates a new project with `scheme`; refuses to overwrite an existing file.
     pub fn create(path: &Path, scheme: &LabelScheme) -> Result<Self> {
+        let exists = || StoreError::NotAProject {
+            path: path.to_owned(),
+            reason: "a file is already there".into(),
+        };
         if path.exists() {
-            return Err(StoreError::NotAProject {
-                path: path.to_owned(),
-                reason: "a file is already there".into(),
-            });
+            return Err(exists());
         }
-        Self::open_existing(path, Access::ReadWrite, Some(scheme))
+        Self::create_atomically(path, scheme)?.ok_or_else(exists)
     }
 
-    fn open_existing(path: &Path, access: Access, scheme: Option<&LabelScheme>) -> Result<Self> {
-        let fresh = path.exists() && check_header(path)?;
-        if fresh && access == Access::ReadOnly {
-            return Err(StoreError::NotAProject {
-                path: path.to_owned(),
-                reason: "the file is empty".into(),
-            });
-        }
-        if access == Access::ReadWrite && path.exists() {
-            let meta = std::fs::metadata(path).map_err(|source| StoreError::Open {
-                path: path.to_owned(),
-                source,
-            })?;
-            if meta.permissions().readonly() {
-                return Err(StoreError::ReadOnly {
-                    path: path.to_owned(),
-                });
-            }
-        }
-        if path.exists() && !fresh {
-            // Inspect read-only first, so that a refused file is never written to.
-            let probe = Connection::open_with_flags(
-                path,
-                OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-            )
-            .map_err(|e| not_a_project(path, &e))?;
-            schema::check_compatible(&probe, path)?;
-        }
-        let conn = match access {
-            Access::ReadOnly => Connection::open_with_flags(
-                path,
-                OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-            ),
-            Access::ReadWrite => Connection::open(path),
-        }
-        .map_err(|e| not_a_project(path, &e))?;
-        conn.busy_timeout(Duration::from_secs(5))?;
-        conn.pragma_update(None, "foreign_keys", "ON")?;
-        if access == Access::ReadWrite {
-            conn.pragma_update(None, "journal_mode", "WAL")?;
-            conn.pragma_update(None, "synchronous", "FULL")?;
-        }
-        let mut project = Self {
+    fn from_connection(conn: Connection, path: &Path, access: Access) -> Result<Self> {
+        Ok(Self {
             conn,
             path: path.to_owned(),
             access,
-            label_ids: HashMap::new(),
-            annotator_ids: HashMap::new(),
-        };
-        if access == Access::ReadWrite {
-            schema::migrate(
-                &mut project.conn,
-                scheme.unwrap_or(&LabelScheme::newsroom()),
-            )?;
-        }
-        project.load_ids()?;
-        Ok(project)
+        })
     }
 
     /// The project file's path.
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Whether the project was opened for reading only.
+    pub fn is_read_only(&self) -> bool {
+        self.access == Access::ReadOnly
     }
 
     /// The project's own uid (random, made when it was created), naming it in merges.
@@ -220,60 +144,14 @@ impl Project {
         )?)
     }
 
-    /// Writes a copy of the project to `dest` under a new project uid, for a colleague to tag
-    /// apart; returns the copy's uid. Merges tell such a copy from this project and follow
-    /// its edits and deletions; a file copied by other means keeps this project's uid, and
-    /// its JSONL exports can only be imported as plain tags. `dest` must not exist; the copy
-    /// is made beside it and renamed into place, so it appears whole or not at all.
-    pub fn save_copy(&self, dest: &Path) -> Result<String> {
-        let refuse = |reason: &str| StoreError::Copy {
-            path: dest.to_owned(),
-            reason: reason.to_owned(),
-        };
-        if dest.exists() {
-            return Err(refuse("already exists; choose a new file name"));
-        }
-        let name = dest.file_name().ok_or_else(|| refuse("not a file name"))?;
-        let mut part_name = std::ffi::OsString::from(".");
-        part_name.push(name);
-        part_name.push(format!(".{}.part", std::process::id()));
-        let part = dest.with_file_name(part_name);
-        let part_str = part
-            .to_str()
-            .ok_or_else(|| refuse("the path is not valid UTF-8"))?;
-        let _ = std::fs::remove_file(&part);
-        let result = (|| -> Result<String> {
-            self.conn
-                .execute("VACUUM INTO ?1", [part_str])
-                .map_err(|err| refuse(&err.to_string()))?;
-            let copy = Connection::open(&part)?;
-            let uid: String = copy.query_row(
-                "UPDATE meta SET value = lower(hex(randomblob(16)))
-                 WHERE key = 'project_uid' RETURNING value",
-                [],
-                |r| r.get(0),
-            )?;
-            copy.execute(
-                "INSERT INTO meta(key, value) VALUES ('copied_from', ?1)
-                 ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                [self.uid()?],
-            )?;
-            copy.close().map_err(|(_, err)| err)?;
-            std::fs::rename(&part, dest).map_err(|err| StoreError::Copy {
-                path: dest.to_owned(),
-                reason: err.to_string(),
-            })?;
-            Ok(uid)
-        })();
-        if result.is_err() {
-            let _ = std::fs::remove_file(&part);
-        }
-        result
-    }
-
-    /// Whether the project was opened for reading only.
-    pub fn is_read_only(&self) -> bool {
-        self.access == Access::ReadOnly
+    /// A number that changes when another connection (another program, or a worker
+    /// thread of this one) has committed a change to the project since this connection last
+    /// looked: the window polls it to notice imports and merges made elsewhere. It is cheap
+    /// (no read of the file's pages).
+    pub fn data_version(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .pragma_query_value(None, "data_version", |r| r.get(0))?)
     }
 
     /// The project's labels in their display order.
@@ -316,103 +194,63 @@ impl Project {
         Ok(names)
     }
 
-    /// The underlying connection, for the review and export modules' own queries.
-    pub fn connection(&self) -> &Connection {
-        &self.conn
+    /// Every annotator with at least one span (suggestions counted only if asked), by name.
+    pub fn annotators_with_spans(&self, include_suggested: bool) -> Result<Vec<String>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT DISTINCT a.name FROM spans s JOIN annotators a ON a.id = s.annotator_id
+             WHERE ?1 OR s.origin <> ?2 ORDER BY a.name",
+        )?;
+        let names = stmt
+            .query_map(
+                rusqlite::params![include_suggested, crate::model::Origin::Suggested.as_str()],
+                |row| row.get(0),
+            )?
+            .collect::<rusqlite::Result<Vec<String>>>()?;
+        Ok(names)
     }
 
-    /// Reads the label and annotator ids again (after something else, a merge, added some).
-    pub(crate) fn load_ids(&mut self) -> Result<()> {
-        let mut stmt = self.conn.prepare("SELECT name, id FROM labels")?;
-        self.label_ids = stmt
-            .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?
-            .collect::<rusqlite::Result<_>>()?;
-        let mut stmt = self.conn.prepare("SELECT name, id FROM annotators")?;
-        self.annotator_ids = stmt
-            .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?
-            .collect::<rusqlite::Result<_>>()?;
-        Ok(())
+    /// Starts an immediate (writing) transaction on this project.
+    fn write_tx(&mut self) -> Result<rusqlite::Transaction<'_>> {
+        if self.access == Access::ReadOnly {
+            return Err(StoreError::ReadOnly {
+                path: self.path.clone(),
+            });
+        }
+        Ok(self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?)
     }
+}
 
-    /// The label's id, or a span error listing the known labels.
-    fn label_id(&self, name: &str) -> Result<i64, SpanError> {
-        self.label_ids
-            .get(name)
-            .copied()
-            .ok_or_else(|| SpanError::UnknownLabel {
-                label: name.to_owned(),
-                known: known_labels(&self.label_ids),
-            })
+/// The label's id inside a transaction, or a span error listing the known labels.
+fn label_id_in(conn: &Connection, name: &str) -> Result<i64> {
+    let id: Option<i64> = conn
+        .prepare_cached("SELECT id FROM labels WHERE name = ?1")?
+        .query_row([name], |r| r.get(0))
+        .optional()?;
+    match id {
+        Some(id) => Ok(id),
+        None => Err(SpanError::UnknownLabel {
+            label: name.to_owned(),
+            known: known_labels(conn)?,
+        }
+        .into()),
     }
 }
 
 /// The project's label names in scheme order, for error messages.
-fn known_labels(label_ids: &HashMap<String, i64>) -> String {
-    let mut names: Vec<_> = label_ids.iter().collect();
-    names.sort_by_key(|(_, id)| **id);
-    names
-        .into_iter()
-        .map(|(n, _)| n.as_str())
-        .collect::<Vec<_>>()
-        .join(", ")
+fn known_labels(conn: &Connection) -> Result<String> {
+    let mut stmt = conn.prepare_cached("SELECT name FROM labels ORDER BY position, id")?;
+    let names = stmt
+        .query_map([], |r| r.get::<_, String>(0))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(names.join(", "))
 }
 
 /// The annotator's id, inserting the annotator if new (inside the caller's transaction).
-fn annotator_id_in(
-    conn: &Connection,
-    cache: &mut HashMap<String, i64>,
-    name: &str,
-) -> rusqlite::Result<i64> {
-    if let Some(&id) = cache.get(name) {
-        return Ok(id);
-    }
-    conn.execute(
-        "INSERT INTO annotators(name) VALUES (?1) ON CONFLICT(name) DO NOTHING",
-        [name],
-    )?;
-    let id = conn.query_row("SELECT id FROM annotators WHERE name = ?1", [name], |r| {
-        r.get(0)
-    })?;
-    cache.insert(name.to_owned(), id);
-    Ok(id)
-}
-
-/// Checks the first bytes of an existing file; `Ok(true)` if it is empty (a project whose
-/// creation never got past opening the file).
-fn check_header(path: &Path) -> Result<bool> {
-    let mut file = std::fs::File::open(path).map_err(|source| StoreError::Open {
-        path: path.to_owned(),
-        source,
-    })?;
-    let mut header = [0u8; 16];
-    let mut read = 0;
-    while read < header.len() {
-        let n = file
-            .read(&mut header[read..])
-            .map_err(|source| StoreError::Open {
-                path: path.to_owned(),
-                source,
-            })?;
-        if n == 0 {
-            break;
-        }
-        read += n;
-    }
-    if read == 0 {
-        return Ok(true);
-    }
-    if read < header.len() || &header != SQLITE_MAGIC {
-        return Err(StoreError::NotAProject {
-            path: path.to_owned(),
-            reason: "not an SQLite file".into(),
-        });
-    }
-    Ok(false)
-}
-
-fn not_a_project(path: &Path, err: &rusqlite::Error) -> StoreError {
-    StoreError::NotAProject {
-        path: path.to_owned(),
-        reason: err.to_string(),
-    }
+fn annotator_id_in(conn: &Connection, name: &str) -> rusqlite::Result<i64> {
+    conn.prepare_cached("INSERT INTO annotators(name) VALUES (?1) ON CONFLICT(name) DO NOTHING")?
+        .execute([name])?;
+    conn.prepare_cached("SELECT id FROM annotators WHERE name = ?1")?
+        .query_row([name], |r| r.get(0))
 }

@@ -4,11 +4,10 @@
 //! Each op has a state: `done`, `undone` (on the redo stack), `dead` (undone, then
 //! superseded by a new edit) or `final` (recorded for the audit trail only, like imports).
 
-use std::collections::HashMap;
-
 use rusqlite::{OptionalExtension, Transaction, params};
 use serde::{Deserialize, Serialize};
 
+use super::merge::MergeLog;
 use super::review::{ReviewStatus, VerdictRecord, write_review_status, write_verdict};
 use super::spans::{remove_span, span_in, write_span, write_status};
 use super::{Project, Result, StoreError, annotator_id_in};
@@ -50,6 +49,9 @@ pub(super) enum Change {
     Batch {
         changes: Vec<Change>,
     },
+    /// A merge of a colleague's work: recorded for the audit trail and for later merges'
+    /// history, never undone.
+    Merge(MergeLog),
 }
 
 /// What kind of edit an op was.
@@ -60,6 +62,7 @@ pub enum OpKind {
     EditSpan,
     SetStatus,
     Review,
+    Merge,
 }
 
 /// What an undo or redo changed, so the app can show it.
@@ -73,12 +76,6 @@ pub struct OpOutcome {
     pub summary: String,
 }
 
-/// The id caches a logged edit may use inside its transaction.
-pub(super) struct Ids<'a> {
-    pub labels: &'a HashMap<String, i64>,
-    pub annotators: &'a mut HashMap<String, i64>,
-}
-
 impl Change {
     fn kind(&self) -> OpKind {
         match self {
@@ -90,6 +87,7 @@ impl Change {
             Self::SetVerdict { .. } | Self::SetReviewStatus { .. } | Self::Batch { .. } => {
                 OpKind::Review
             }
+            Self::Merge(_) => OpKind::Merge,
         }
     }
 
@@ -113,17 +111,43 @@ impl Change {
             Self::SetReviewStatus { .. } => "set_review_status",
             Self::Batch { .. } if self.is_deletion() => "delete_span",
             Self::Batch { .. } => "review",
+            Self::Merge(_) => "merge",
         }
     }
 
-    fn document_id(&self) -> i64 {
+    /// The document the change is about (none for a merge).
+    fn document_id(&self) -> Option<i64> {
         match self {
-            Self::AddSpan { span } | Self::DeleteSpan { span } => span.document_id,
-            Self::EditSpan { after, .. } => after.document_id,
+            Self::AddSpan { span } | Self::DeleteSpan { span } => Some(span.document_id),
+            Self::EditSpan { after, .. } => Some(after.document_id),
             Self::SetStatus { document_id, .. }
             | Self::SetVerdict { document_id, .. }
-            | Self::SetReviewStatus { document_id, .. } => *document_id,
-            Self::Batch { changes } => changes.first().map_or(0, Change::document_id),
+            | Self::SetReviewStatus { document_id, .. } => Some(*document_id),
+            Self::Batch { changes } => changes.first().and_then(Change::document_id),
+            Self::Merge(_) => None,
+        }
+    }
+
+    /// Every copy of a span the change holds (before and after an edit, a deleted one…),
+    /// and for a merge the versions it replaced: what the span's history was.
+    pub(super) fn span_copies<'c>(&'c self, out: &mut Vec<SpanCopy<'c>>) {
+        match self {
+            Self::AddSpan { span } | Self::DeleteSpan { span } => out.push(SpanCopy::Span(span)),
+            Self::EditSpan { before, after } => {
+                out.push(SpanCopy::Span(before));
+                out.push(SpanCopy::Span(after));
+            }
+            Self::Batch { changes } => {
+                for change in changes {
+                    change.span_copies(out);
+                }
+            }
+            Self::Merge(log) => {
+                for (uid, version) in &log.history {
+                    out.push(SpanCopy::Version { uid, version });
+                }
+            }
+            Self::SetStatus { .. } | Self::SetVerdict { .. } | Self::SetReviewStatus { .. } => {}
         }
     }
 
@@ -134,6 +158,7 @@ impl Change {
             Self::SetVerdict { span_id, .. } => Some(*span_id),
             Self::SetStatus { .. } | Self::SetReviewStatus { .. } => None,
             Self::Batch { changes } => changes.iter().rev().find_map(Change::span_id),
+            Self::Merge(_) => None,
         }
     }
 
@@ -182,6 +207,8 @@ impl Change {
             Self::Batch { changes } => Self::Batch {
                 changes: changes.iter().rev().map(Change::inverse).collect(),
             },
+            // A merge is final: the log never offers it for undo.
+            merge @ Self::Merge(_) => merge,
         }
     }
 
@@ -206,21 +233,22 @@ impl Change {
                 .map(Change::summary)
                 .collect::<Vec<_>>()
                 .join(", "),
+            Self::Merge(log) => format!("merge {}", log.source),
         }
     }
 
     /// Writes the change's result into the project.
-    fn apply(&self, tx: &Transaction<'_>, ids: &mut Ids<'_>) -> Result<()> {
+    fn apply(&self, tx: &Transaction<'_>) -> Result<()> {
         match self {
             Self::AddSpan { span } => {
                 if span_in(tx, span.id)?.is_none() {
-                    write_span(tx, ids.labels, ids.annotators, span)?;
+                    write_span(tx, span)?;
                 }
             }
             Self::DeleteSpan { span } => remove_span(tx, span.id)?,
             Self::EditSpan { after, .. } => {
                 if span_in(tx, after.id)?.is_some() {
-                    write_span(tx, ids.labels, ids.annotators, after)?;
+                    write_span(tx, after)?;
                 }
             }
             Self::SetStatus {
@@ -229,7 +257,7 @@ impl Change {
                 after,
                 ..
             } => {
-                let annotator_id = annotator_id_in(tx, ids.annotators, annotator)?;
+                let annotator_id = annotator_id_in(tx, annotator)?;
                 write_status(tx, *document_id, annotator_id, *after)?;
             }
             Self::SetVerdict {
@@ -237,18 +265,30 @@ impl Change {
                 reviewer,
                 after,
                 ..
-            } => write_verdict(tx, ids.annotators, *span_id, reviewer, after.as_ref())?,
+            } => write_verdict(tx, *span_id, reviewer, after.as_ref())?,
             Self::SetReviewStatus {
                 document_id, after, ..
             } => write_review_status(tx, *document_id, *after)?,
             Self::Batch { changes } => {
                 for change in changes {
-                    change.apply(tx, ids)?;
+                    change.apply(tx)?;
                 }
+            }
+            Self::Merge(_) => {
+                return Err(StoreError::CorruptOp {
+                    id: 0,
+                    message: "a merge cannot be undone or redone".into(),
+                });
             }
         }
         Ok(())
     }
+}
+
+/// One copy of a span in the log: the whole span, or (from a merge) its uid and a version.
+pub(super) enum SpanCopy<'c> {
+    Span(&'c Span),
+    Version { uid: &'c str, version: &'c str },
 }
 
 impl Project {
@@ -257,34 +297,11 @@ impl Project {
     pub(super) fn apply_logged<T>(
         &mut self,
         annotator: &str,
-        edit: impl FnOnce(&Transaction<'_>, &mut Ids<'_>) -> Result<(T, Change)>,
+        edit: impl FnOnce(&Transaction<'_>) -> Result<(T, Change)>,
     ) -> Result<T> {
-        let snapshot = self.annotator_ids.clone();
-        let result = self.apply_logged_inner(annotator, edit);
-        if result.is_err() {
-            self.annotator_ids = snapshot;
-        }
-        result
-    }
-
-    fn apply_logged_inner<T>(
-        &mut self,
-        annotator: &str,
-        edit: impl FnOnce(&Transaction<'_>, &mut Ids<'_>) -> Result<(T, Change)>,
-    ) -> Result<T> {
-        let Self {
-            conn,
-            label_ids,
-            annotator_ids,
-            ..
-        } = self;
-        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let mut ids = Ids {
-            labels: label_ids,
-            annotators: annotator_ids,
-        };
-        let (value, change) = edit(&tx, &mut ids)?;
-        let annotator_id = annotator_id_in(&tx, ids.annotators, annotator)?;
+        let tx = self.write_tx()?;
+        let (value, change) = edit(&tx)?;
+        let annotator_id = annotator_id_in(&tx, annotator)?;
         tx.execute(
             "UPDATE ops SET state = 'dead' WHERE annotator_id = ?1 AND state = 'undone'",
             [annotator_id],
@@ -306,7 +323,7 @@ impl Project {
 
     /// Whether the annotator has an edit to undo and one to redo.
     pub fn undo_redo_available(&self, annotator: &str) -> Result<(bool, bool)> {
-        let Some(&annotator_id) = self.annotator_ids.get(annotator) else {
+        let Some(annotator_id) = self.annotator_id(annotator)? else {
             return Ok((false, false));
         };
         let count = |state: &str| -> Result<bool> {
@@ -321,20 +338,14 @@ impl Project {
     }
 
     fn step(&mut self, annotator: &str, direction: Direction) -> Result<Option<OpOutcome>> {
-        let Some(&annotator_id) = self.annotator_ids.get(annotator) else {
+        let Some(annotator_id) = self.annotator_id(annotator)? else {
             return Ok(None);
         };
         let (from_state, to_state, order) = match direction {
             Direction::Undo => ("done", "undone", "DESC"),
             Direction::Redo => ("undone", "done", "ASC"),
         };
-        let Self {
-            conn,
-            label_ids,
-            annotator_ids,
-            ..
-        } = self;
-        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let tx = self.write_tx()?;
         let row: Option<(i64, String)> = tx
             .query_row(
                 &format!(
@@ -353,15 +364,11 @@ impl Project {
                 id: op_id,
                 message: err.to_string(),
             })?;
-        let mut ids = Ids {
-            labels: label_ids,
-            annotators: annotator_ids,
-        };
         let applied = match direction {
             Direction::Undo => change.inverse(),
             Direction::Redo => change.clone(),
         };
-        applied.apply(&tx, &mut ids)?;
+        applied.apply(&tx)?;
         tx.execute(
             "UPDATE ops SET state = ?1 WHERE id = ?2",
             params![to_state, op_id],
@@ -369,11 +376,47 @@ impl Project {
         tx.commit()?;
         Ok(Some(OpOutcome {
             kind: change.kind(),
-            document_id: change.document_id(),
+            document_id: change.document_id().unwrap_or(0),
             span_id: change.span_id(),
             summary: change.summary(),
         }))
     }
+}
+
+impl Project {
+    /// The annotator's id, if they have ever worked here.
+    pub(super) fn annotator_id(&self, name: &str) -> Result<Option<i64>> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT id FROM annotators WHERE name = ?1")?
+            .query_row([name], |r| r.get(0))
+            .optional()?)
+    }
+}
+
+/// Reads every log entry that holds spans (edits, deletions, review steps, merges), in log
+/// order, for `each` to take the span copies from.
+pub(super) fn read_span_changes(
+    conn: &rusqlite::Connection,
+    each: &mut dyn FnMut(&Change),
+) -> Result<()> {
+    let mut stmt = conn.prepare(
+        "SELECT id, payload_json FROM ops
+         WHERE kind IN ('add_span', 'delete_span', 'edit_span', 'review', 'merge')
+         ORDER BY id",
+    )?;
+    let mut rows = stmt.query([])?;
+    while let Some(row) = rows.next()? {
+        let id: i64 = row.get(0)?;
+        let payload = row.get_ref(1)?.as_str().map_err(rusqlite::Error::from)?;
+        let change: Change =
+            serde_json::from_str(payload).map_err(|err| StoreError::CorruptOp {
+                id,
+                message: err.to_string(),
+            })?;
+        each(&change);
+    }
+    Ok(())
 }
 
 #[derive(Clone, Copy)]
@@ -382,7 +425,13 @@ enum Direction {
     Redo,
 }
 
-fn insert_op(tx: &Transaction<'_>, annotator_id: i64, change: &Change, state: &str) -> Result<()> {
+/// Writes a log entry.
+pub(super) fn insert_op(
+    tx: &Transaction<'_>,
+    annotator_id: i64,
+    change: &Change,
+    state: &str,
+) -> Result<()> {
     let payload = serde_json::to_string(change).map_err(|err| StoreError::CorruptOp {
         id: 0,
         message: err.to_string(),

@@ -4,7 +4,7 @@
 use rusqlite::{OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 
-use super::ops::{Change, Ids};
+use super::ops::Change;
 use super::spans::{remove_span, span_in, span_with, write_span};
 use super::{Project, Result, StoreError, annotator_id_in};
 use crate::model::{Origin, Span, Timestamp};
@@ -119,9 +119,8 @@ impl Project {
         let span = self.span(span_id)?;
         let before = self.verdict(reviewer, span_id)?;
         let mut review = self.review_status(span.document_id)?;
-        let gold_id = self.apply_logged(reviewer, |tx, ids| {
-            let (gold, changes) =
-                accept_in(tx, ids, reviewer, &span, comment, before, &mut review)?;
+        let gold_id = self.apply_logged(reviewer, |tx| {
+            let (gold, changes) = accept_in(tx, reviewer, &span, comment, before, &mut review)?;
             Ok((gold, Change::Batch { changes }))
         })?;
         self.span(gold_id)
@@ -137,7 +136,7 @@ impl Project {
             _ => None,
         };
         let review_before = self.review_status(span.document_id)?;
-        self.apply_logged(reviewer, |tx, ids| {
+        self.apply_logged(reviewer, |tx| {
             let mut changes = Vec::new();
             if let Some(gold) = &orphan {
                 remove_span(tx, gold.id)?;
@@ -152,7 +151,7 @@ impl Project {
                 before: before.clone(),
                 review_before,
             };
-            changes.extend(judged.write(tx, ids.annotators)?);
+            changes.extend(judged.write(tx)?);
             Ok(((), Change::Batch { changes }))
         })
     }
@@ -201,11 +200,11 @@ impl Project {
             .collect();
         if !to_accept.is_empty() {
             let mut review = self.review_status(document_id)?;
-            self.apply_logged(reviewer, |tx, ids| {
+            self.apply_logged(reviewer, |tx| {
                 let mut changes = Vec::new();
                 for span in to_accept {
                     let before = verdicts.remove(&span.id);
-                    let (_, more) = accept_in(tx, ids, reviewer, span, "", before, &mut review)?;
+                    let (_, more) = accept_in(tx, reviewer, span, "", before, &mut review)?;
                     changes.extend(more);
                 }
                 Ok(((), Change::Batch { changes }))
@@ -253,7 +252,7 @@ impl Project {
         if before == status {
             return Ok(());
         }
-        self.apply_logged(reviewer, |tx, _| {
+        self.apply_logged(reviewer, |tx| {
             write_review_status(tx, document_id, status)?;
             Ok((
                 (),
@@ -299,11 +298,7 @@ struct Judgement<'a> {
 impl Judgement<'_> {
     /// Writes the verdict (and moves an unreviewed document into review); returns the
     /// changes made, for the log.
-    fn write(
-        self,
-        tx: &rusqlite::Connection,
-        annotator_ids: &mut std::collections::HashMap<String, i64>,
-    ) -> Result<Vec<Change>> {
+    fn write(self, tx: &rusqlite::Connection) -> Result<Vec<Change>> {
         let span_id = self.span.id;
         let document_id = self.span.document_id;
         let after = VerdictRecord {
@@ -314,7 +309,7 @@ impl Judgement<'_> {
             gold_span_id: self.gold_span_id,
             at: Timestamp::now(),
         };
-        write_verdict(tx, annotator_ids, span_id, self.reviewer, Some(&after))?;
+        write_verdict(tx, span_id, self.reviewer, Some(&after))?;
         let mut changes = vec![Change::SetVerdict {
             document_id,
             span_id,
@@ -339,7 +334,6 @@ impl Judgement<'_> {
 /// gold span's id and the changes, for the edit's log entry.
 fn accept_in(
     tx: &rusqlite::Transaction<'_>,
-    ids: &mut Ids<'_>,
     reviewer: &str,
     span: &Span,
     comment: &str,
@@ -360,7 +354,7 @@ fn accept_in(
                 updated_at: now,
                 ..span.clone()
             };
-            let id = write_span(tx, ids.labels, ids.annotators, &copy)?;
+            let id = write_span(tx, &copy)?;
             let stored = span_in(tx, id)?.ok_or(StoreError::NoSpan(id))?;
             changes.push(Change::AddSpan { span: stored });
             id
@@ -375,7 +369,7 @@ fn accept_in(
         before,
         review_before: *review,
     };
-    changes.extend(judged.write(tx, ids.annotators)?);
+    changes.extend(judged.write(tx)?);
     if *review == ReviewStatus::Unreviewed {
         *review = ReviewStatus::InReview;
     }
@@ -429,12 +423,11 @@ pub(super) fn verdicts_lost_with(
 /// Writes (or with `None` removes) one reviewer's verdict on a span.
 pub(super) fn write_verdict(
     conn: &rusqlite::Connection,
-    annotator_ids: &mut std::collections::HashMap<String, i64>,
     span_id: i64,
     reviewer: &str,
     verdict: Option<&VerdictRecord>,
 ) -> Result<()> {
-    let reviewer_id = annotator_id_in(conn, annotator_ids, reviewer)?;
+    let reviewer_id = annotator_id_in(conn, reviewer)?;
     match verdict {
         None => {
             conn.execute(

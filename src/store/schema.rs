@@ -1,11 +1,12 @@
 //! The project schema and its migrations (`PRAGMA user_version` counts those applied).
 
-use std::path::Path;
-
 use rusqlite::{Connection, params};
 
-use super::{APPLICATION_ID, Result, SCHEMA_VERSION, StoreError};
+use super::{Result, SCHEMA_VERSION};
 use crate::model::LabelScheme;
+
+/// `PRAGMA application_id` of a stet project ("stet" in ASCII).
+pub const APPLICATION_ID: i64 = 0x7374_6574;
 
 /// Migration `i` takes a project from version `i` to `i + 1`. Never edit a released one;
 /// append a new one.
@@ -93,34 +94,27 @@ CREATE TABLE document_review (
 INSERT INTO meta(key, value) VALUES ('project_uid', lower(hex(randomblob(16))));
 "#];
 
-/// Refuses databases that are not stet projects or come from a newer stet.
-pub fn check_compatible(conn: &Connection, path: &Path) -> Result<()> {
-    let not_project = |reason: String| StoreError::NotAProject {
-        path: path.to_owned(),
-        reason,
-    };
-    let app_id: i64 = conn
-        .pragma_query_value(None, "application_id", |r| r.get(0))
-        .map_err(|e| not_project(e.to_string()))?;
-    let version: i64 = conn
-        .pragma_query_value(None, "user_version", |r| r.get(0))
-        .map_err(|e| not_project(e.to_string()))?;
-    let tables: i64 = conn
-        .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))
-        .map_err(|e| not_project(e.to_string()))?;
-    if app_id == 0 && tables == 0 {
-        return Ok(());
-    }
-    if app_id != APPLICATION_ID {
-        return Err(not_project("an SQLite database of another program".into()));
-    }
-    if version > SCHEMA_VERSION {
-        return Err(StoreError::TooNew {
-            path: path.to_owned(),
-            found: version,
-        });
-    }
-    Ok(())
+/// What a database holds, as far as opening it is concerned.
+pub enum Probe {
+    /// Nothing at all: a zero-length file or a database with no tables.
+    Empty,
+    /// A stet project of this format version.
+    Stet { version: i64 },
+    /// Another program's database.
+    Other,
+}
+
+/// Reads the application id, format version and table count; fails as SQLite does on a
+/// file that is not a database.
+pub fn probe(conn: &Connection) -> rusqlite::Result<Probe> {
+    let app_id: i64 = conn.pragma_query_value(None, "application_id", |r| r.get(0))?;
+    let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    let tables: i64 = conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))?;
+    Ok(match (app_id, tables) {
+        (0, 0) => Probe::Empty,
+        (APPLICATION_ID, _) => Probe::Stet { version },
+        _ => Probe::Other,
+    })
 }
 
 /// Brings a project up to [`SCHEMA_VERSION`] in one transaction; a new project gets

@@ -3,8 +3,8 @@
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::ops::Change;
-use super::review::verdicts_lost_with;
-use super::{Project, Result, StoreError, annotator_id_in};
+use super::review::{GOLD, verdicts_lost_with};
+use super::{Project, Result, StoreError, annotator_id_in, label_id_in};
 use crate::model::{CharRange, DocStatus, Origin, Span, Timestamp};
 
 /// A change to an existing span; `None` fields stay as they are.
@@ -16,7 +16,8 @@ pub struct SpanEdit {
 }
 
 /// The columns [`read_span`] reads, with the joins they need; append a `WHERE` clause.
-pub const SPAN_COLUMNS: &str = "s.id, s.document_id, s.start, s.\"end\", l.name, a.name, s.note,
+pub(super) const SPAN_COLUMNS: &str =
+    "s.id, s.document_id, s.start, s.\"end\", l.name, a.name, s.note,
      s.origin, s.created_at, s.updated_at, s.uid
      FROM spans s JOIN labels l ON l.id = s.label_id JOIN annotators a ON a.id = s.annotator_id";
 
@@ -48,10 +49,6 @@ impl Project {
         note: &str,
     ) -> Result<Span> {
         range.validate(self.document_len(document_id)?)?;
-        self.label_id(label)?;
-        if let Some(existing) = self.find_span(annotator, document_id, range, label)? {
-            return Err(StoreError::DuplicateSpan(existing));
-        }
         let now = Timestamp::now();
         let span = Span {
             id: 0,
@@ -65,9 +62,14 @@ impl Project {
             created_at: now,
             updated_at: now,
         };
-        let id = self.apply_logged(annotator, |tx, ids| {
-            let id = write_span(tx, ids.labels, ids.annotators, &span)?;
-            mark_in_progress(tx, ids.annotators, document_id, annotator)?;
+        let id = self.apply_logged(annotator, |tx| {
+            label_id_in(tx, label)?;
+            // Checked inside the transaction, so that no other writer slips the same span in.
+            if let Some(existing) = span_with(tx, annotator, document_id, range, label)? {
+                return Err(StoreError::DuplicateSpan(existing));
+            }
+            let id = write_span(tx, &span)?;
+            mark_in_progress(tx, document_id, annotator)?;
             let stored = span_in(tx, id)?.ok_or(StoreError::NoSpan(id))?;
             Ok((id, Change::AddSpan { span: stored }))
         })?;
@@ -77,7 +79,8 @@ impl Project {
     /// Removes a span, with the review verdicts on it. Undoing the deletion brings both back.
     pub fn delete_span(&mut self, annotator: &str, span_id: i64) -> Result<Span> {
         let span = self.span(span_id)?;
-        self.apply_logged(annotator, |tx, _| {
+        check_owner(&span, annotator)?;
+        self.apply_logged(annotator, |tx| {
             let mut changes = verdicts_lost_with(tx, span.document_id, span_id)?;
             remove_span(tx, span_id)?;
             let delete = Change::DeleteSpan { span: span.clone() };
@@ -93,13 +96,14 @@ impl Project {
     /// Relabels, resizes or re-notes a span.
     pub fn edit_span(&mut self, annotator: &str, span_id: i64, edit: &SpanEdit) -> Result<Span> {
         let before = self.span(span_id)?;
+        check_owner(&before, annotator)?;
         let mut after = before.clone();
         if let Some(range) = edit.range {
             range.validate(self.document_len(before.document_id)?)?;
             after.range = range;
         }
         if let Some(label) = &edit.label {
-            self.label_id(label)?;
+            label_id_in(&self.conn, label)?;
             after.label.clone_from(label);
         }
         if let Some(note) = &edit.note {
@@ -109,8 +113,8 @@ impl Project {
             return Ok(before);
         }
         after.updated_at = Timestamp::now();
-        self.apply_logged(annotator, |tx, ids| {
-            write_span(tx, ids.labels, ids.annotators, &after)?;
+        self.apply_logged(annotator, |tx| {
+            write_span(tx, &after)?;
             Ok((
                 (),
                 Change::EditSpan {
@@ -138,8 +142,8 @@ impl Project {
         if before == status {
             return Ok(());
         }
-        self.apply_logged(annotator, |tx, ids| {
-            let annotator_id = annotator_id_in(tx, ids.annotators, annotator)?;
+        self.apply_logged(annotator, |tx| {
+            let annotator_id = annotator_id_in(tx, annotator)?;
             write_status(tx, document_id, annotator_id, status)?;
             Ok((
                 (),
@@ -152,16 +156,17 @@ impl Project {
             ))
         })
     }
+}
 
-    /// The annotator's span with exactly this range and label, if there is one.
-    fn find_span(
-        &self,
-        annotator: &str,
-        document_id: i64,
-        range: CharRange,
-        label: &str,
-    ) -> Result<Option<i64>> {
-        span_with(&self.conn, annotator, document_id, range, label)
+/// Refuses an edit of another annotator's span: everyone edits their own layer, and the
+/// gold layer is everyone's (reviewers adjudicate there).
+fn check_owner(span: &Span, annotator: &str) -> Result<()> {
+    if span.annotator == annotator || span.annotator == GOLD {
+        Ok(())
+    } else {
+        Err(StoreError::NotYours {
+            owner: span.annotator.clone(),
+        })
     }
 }
 
@@ -202,7 +207,7 @@ pub(super) fn span_in(conn: &Connection, id: i64) -> Result<Option<Span>> {
 }
 
 /// Reads a span from a row selected with [`SPAN_COLUMNS`].
-pub fn read_span(row: &rusqlite::Row<'_>) -> rusqlite::Result<Span> {
+pub(super) fn read_span(row: &rusqlite::Row<'_>) -> rusqlite::Result<Span> {
     let origin: String = row.get(7)?;
     Ok(Span {
         id: row.get(0)?,
@@ -222,19 +227,9 @@ pub fn read_span(row: &rusqlite::Row<'_>) -> rusqlite::Result<Span> {
 }
 
 /// Inserts or overwrites a span row (keeping `span.id` when it is not 0); returns its id.
-pub(super) fn write_span(
-    conn: &Connection,
-    label_ids: &std::collections::HashMap<String, i64>,
-    annotator_ids: &mut std::collections::HashMap<String, i64>,
-    span: &Span,
-) -> Result<i64> {
-    let label_id = label_ids.get(&span.label).copied().ok_or_else(|| {
-        crate::model::SpanError::UnknownLabel {
-            label: span.label.clone(),
-            known: String::new(),
-        }
-    })?;
-    let annotator_id = annotator_id_in(conn, annotator_ids, &span.annotator)?;
+pub(super) fn write_span(conn: &Connection, span: &Span) -> Result<i64> {
+    let label_id = label_id_in(conn, &span.label)?;
+    let annotator_id = annotator_id_in(conn, &span.annotator)?;
     let id = (span.id != 0).then_some(span.id);
     let uid = (!span.uid.is_empty()).then_some(span.uid.as_str());
     conn.prepare_cached(
@@ -296,13 +291,8 @@ pub(super) fn write_status(
 }
 
 /// A document an annotator starts tagging moves from todo to in progress.
-fn mark_in_progress(
-    conn: &Connection,
-    annotator_ids: &mut std::collections::HashMap<String, i64>,
-    document_id: i64,
-    annotator: &str,
-) -> Result<()> {
-    let annotator_id = annotator_id_in(conn, annotator_ids, annotator)?;
+fn mark_in_progress(conn: &Connection, document_id: i64, annotator: &str) -> Result<()> {
+    let annotator_id = annotator_id_in(conn, annotator)?;
     conn.execute(
         "INSERT INTO document_status(document_id, annotator_id, status, updated_at)
          VALUES (?1, ?2, 'in_progress', ?3) ON CONFLICT DO NOTHING",

@@ -1,18 +1,34 @@
-//! Importing files into a project: read and parse on one thread, insert on the caller's,
-//! each file all or nothing, commits in batches.
+//! Importing files into a project: read and parse on one thread, insert on the caller's, each
+//! file all or nothing.
+//!
+//! Nothing slow happens while the project is locked for writing: files are parsed, hashed and
+//! measured before a transaction begins, and a transaction only inserts what is ready. Each
+//! holds the lock for at most [`BATCH_TIME`], then lets other writers in (the window's edits
+//! go through between two batches), so a long import never holds up anyone for long. A
+//! colleague's stet JSONL export is merged rather than imported.
 
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use super::{Article, Collected, FileKind, IngestError, collect_paths, read_file};
-use crate::model::Origin;
-use crate::review::merge::{MergeError, MergeReport, merge_export};
-use crate::store::{Fingerprint, InsertError, NewDocument, NewSpan, Project, StoreError};
+use super::merge::{MergeError, merge_export};
+use crate::ingest::{Article, Collected, FileKind, IngestError, collect_paths, read_file};
+use crate::model::{Fingerprint, Origin};
+use crate::review::merge::MergeReport;
+use crate::store::{Batch, InsertError, NewDocument, NewSpan, Project, StoreError};
 
-/// Files per transaction at most; a batch also ends after [`BATCH_TIME`].
+/// Files gathered for one transaction at most.
 const BATCH_FILES: usize = 2_000;
-const BATCH_TIME: Duration = Duration::from_secs(1);
+/// Text gathered for one transaction at most, in bytes.
+const BATCH_BYTES: usize = 32 << 20;
+/// How long one transaction may hold the write lock before it commits (a single file's
+/// documents are never split, so one huge file may take longer).
+const BATCH_TIME: Duration = Duration::from_millis(50);
+/// How long parsed files are gathered before a transaction begins, at most.
+const GATHER_TIME: Duration = Duration::from_millis(200);
+/// The pause after a transaction that held the lock long, so that writers waiting on it
+/// (polling every millisecond) get their turn.
+const YIELD: Duration = Duration::from_millis(2);
 
 /// What an import did.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -50,6 +66,17 @@ impl ImportReport {
                 })
             })
     }
+
+    /// The one-line summary both faces show: `imported 2 documents and 5 spans; …`.
+    pub fn summary(&self) -> String {
+        format!(
+            "imported {} and {}; {} already in the project (skipped); {} refused",
+            super::count(self.added.len(), "document"),
+            super::count(self.spans_added, "span"),
+            self.duplicates.len(),
+            super::count(self.errors.len(), "file"),
+        )
+    }
 }
 
 /// Imports files and folders into `project`. Spans without an annotator of their own go to
@@ -84,32 +111,42 @@ pub fn import_paths(
     let reader_annotator = annotator.to_owned();
     let reader = std::thread::spawn(move || read_all(files, &reader_annotator, sender));
     let mut done = 0;
-    let mut pending = receiver.iter().peekable();
-    while pending.peek().is_some() {
+    let mut gathered: Vec<(PathBuf, Prepared)> = Vec::new();
+    let mut reader_finished = false;
+    while !reader_finished || !gathered.is_empty() {
+        // Gather parsed files with no transaction open.
+        let mut bytes: usize = gathered.iter().map(|(_, p)| p.bytes).sum();
         let started = Instant::now();
-        let mut batch = project.batch()?;
-        let mut in_batch = 0;
         let mut export = None;
-        while in_batch < BATCH_FILES && started.elapsed() < BATCH_TIME {
-            let Some((path, read)) = pending.next() else {
-                break;
+        while !reader_finished && gathered.len() < BATCH_FILES && bytes < BATCH_BYTES {
+            let wait = if gathered.is_empty() {
+                Duration::from_secs(3600)
+            } else {
+                GATHER_TIME.saturating_sub(started.elapsed())
             };
-            match read {
-                Ok(Read::Documents(prepared)) => {
-                    insert_prepared(&mut batch, &path, prepared, &mut report)?;
+            match receiver.recv_timeout(wait) {
+                Ok((path, Ok(FileRead::Documents(prepared)))) => {
+                    bytes += prepared.bytes;
+                    gathered.push((path, prepared));
                 }
-                Ok(Read::Export(articles)) => {
-                    // A merge has its own transaction: end this batch first.
+                Ok((path, Ok(FileRead::Export(articles)))) => {
+                    // A merge has its own transaction: insert what is gathered first.
                     export = Some((path, articles));
                     break;
                 }
-                Err(err) => report.errors.push(err.to_string()),
+                Ok((_, Err(err))) => {
+                    report.errors.push(err.to_string());
+                    done += 1;
+                    progress(done, total);
+                }
+                Err(mpsc::RecvTimeoutError::Timeout) => break,
+                Err(mpsc::RecvTimeoutError::Disconnected) => reader_finished = true,
             }
-            in_batch += 1;
-            done += 1;
-            progress(done, total);
         }
-        batch.commit()?;
+        insert_gathered(project, &mut gathered, &mut report, &mut |n| {
+            done += n;
+            progress(done, total);
+        })?;
         if let Some((path, articles)) = export {
             merge_file(project, &path, articles, annotator, &mut report)?;
             done += 1;
@@ -127,6 +164,35 @@ pub fn import_paths(
     Ok(report)
 }
 
+/// Inserts the gathered files, committing whenever a transaction has held the lock for
+/// [`BATCH_TIME`] and pausing briefly after such a transaction; `inserted(n)` counts files.
+fn insert_gathered(
+    project: &mut Project,
+    gathered: &mut Vec<(PathBuf, Prepared)>,
+    report: &mut ImportReport,
+    inserted: &mut dyn FnMut(usize),
+) -> Result<(), StoreError> {
+    let mut files = std::mem::take(gathered).into_iter().peekable();
+    while files.peek().is_some() {
+        let started = Instant::now();
+        let mut batch = project.batch()?;
+        let mut in_batch = 0;
+        while started.elapsed() < BATCH_TIME {
+            let Some((path, prepared)) = files.next() else {
+                break;
+            };
+            insert_prepared(&mut batch, &path, prepared, report)?;
+            in_batch += 1;
+        }
+        batch.commit()?;
+        inserted(in_batch);
+        if files.peek().is_some() && started.elapsed() >= BATCH_TIME {
+            std::thread::sleep(YIELD);
+        }
+    }
+    Ok(())
+}
+
 /// Imports articles already read (for the app's drag-and-drop of text, and tests).
 pub fn import_articles(
     project: &mut Project,
@@ -136,12 +202,14 @@ pub fn import_articles(
 ) -> Result<ImportReport, StoreError> {
     let mut report = ImportReport::default();
     match classify(articles, source, annotator) {
-        Read::Documents(prepared) => {
+        FileRead::Documents(prepared) => {
             let mut batch = project.batch()?;
             insert_prepared(&mut batch, source, prepared, &mut report)?;
             batch.commit()?;
         }
-        Read::Export(articles) => merge_file(project, source, articles, annotator, &mut report)?,
+        FileRead::Export(articles) => {
+            merge_file(project, source, articles, annotator, &mut report)?
+        }
     }
     Ok(report)
 }
@@ -150,10 +218,12 @@ pub fn import_articles(
 struct Prepared {
     docs: Vec<NewDocument>,
     lines: Vec<Option<usize>>,
+    /// The documents' text, in bytes.
+    bytes: usize,
 }
 
 /// What reading one file gave.
-enum Read {
+enum FileRead {
     Documents(Prepared),
     /// A colleague's stet export, to merge.
     Export(Vec<Article>),
@@ -163,7 +233,7 @@ enum Read {
 fn read_all(
     files: Vec<(PathBuf, FileKind)>,
     annotator: &str,
-    sender: mpsc::SyncSender<(PathBuf, Result<Read, IngestError>)>,
+    sender: mpsc::SyncSender<(PathBuf, Result<FileRead, IngestError>)>,
 ) {
     for (path, kind) in files {
         let read = read_file(&path, kind).map(|articles| classify(articles, &path, annotator));
@@ -174,11 +244,11 @@ fn read_all(
 }
 
 /// Sorts a file's articles into documents to insert or an export to merge.
-fn classify(articles: Vec<Article>, path: &Path, annotator: &str) -> Read {
+fn classify(articles: Vec<Article>, path: &Path, annotator: &str) -> FileRead {
     if articles.first().is_some_and(|a| a.export.is_some()) {
-        Read::Export(articles)
+        FileRead::Export(articles)
     } else {
-        Read::Documents(prepare(articles, path, annotator))
+        FileRead::Documents(prepare(articles, path, annotator))
     }
 }
 
@@ -217,24 +287,26 @@ fn merge_file(
 
 fn prepare(articles: Vec<Article>, path: &Path, annotator: &str) -> Prepared {
     let lines = articles.iter().map(|a| a.line).collect();
+    let mut bytes = 0;
     let docs = articles
         .into_iter()
         .map(|a| {
             let mut doc = to_new_document(a, path, annotator);
             doc.fingerprint = Some(Fingerprint::of(&doc.text));
+            bytes += doc.text.len();
             doc
         })
         .collect();
-    Prepared { docs, lines }
+    Prepared { docs, lines, bytes }
 }
 
 fn insert_prepared(
-    batch: &mut crate::store::Batch<'_>,
+    batch: &mut Batch<'_>,
     path: &Path,
     prepared: Prepared,
     report: &mut ImportReport,
 ) -> Result<(), StoreError> {
-    let Prepared { docs, lines } = prepared;
+    let Prepared { docs, lines, .. } = prepared;
     match batch.insert_documents(&docs) {
         Ok(outcomes) => {
             for outcome in outcomes {
