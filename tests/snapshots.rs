@@ -15,6 +15,8 @@ use stet::app::article_view::{
 use stet::app::theme;
 use stet::model::{CharRange, LabelScheme};
 
+#[path = "common/needs.rs"]
+mod needs;
 #[path = "common/text.rs"]
 mod text;
 
@@ -111,10 +113,14 @@ fn harness(theme: Theme) -> Harness<'static, Scene> {
 
 #[test]
 fn article_view_with_overlapping_spans_light() {
-    harness(Theme::Light).snapshot("article_view_light");
+    if needs::or_skip("article_view_light", needs::vulkan_missing()) {
+        harness(Theme::Light).snapshot("article_view_light");
+    }
 }
 
 #[test]
 fn article_view_with_overlapping_spans_dark() {
-    harness(Theme::Dark).snapshot("article_view_dark");
+    if needs::or_skip("article_view_dark", needs::vulkan_missing()) {
+        harness(Theme::Dark).snapshot("article_view_dark");
+    }
 }
