@@ -736,7 +736,8 @@ fn file_export_writes_the_chosen_format_where_the_dialog_says() {
     harness.get_by_label("CSV, one row per span").click();
     harness.run();
     harness.get_by_label("Export…").click();
-    wait_for_status(&mut harness, "Exported 2 documents and 1 spans");
+    // The window says what `stet export` says.
+    wait_for_status(&mut harness, "Exported 2 documents and 1 span as csv");
     let csv = std::fs::read_to_string(&out).unwrap();
     assert!(csv.starts_with('\u{feff}'), "UTF-8 with BOM");
     assert!(
@@ -758,8 +759,9 @@ fn file_merge_brings_a_colleagues_layer_in() {
     file_menu(&mut harness, "Merge a colleague's project…");
     wait_for_status(&mut harness, "Merged");
     let (message, _) = harness.state().status_message();
+    // The window says what `stet merge` says.
     assert!(
-        message.contains("0 documents and 1 spans added"),
+        message.contains("0 documents added; spans: 1 added"),
         "{message}"
     );
     let mine = stored_spans(&setup.project, open_doc(&harness));

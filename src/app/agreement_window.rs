@@ -1,91 +1,57 @@
 //! The Agreement window: overall and per-label scores, a per-label chart, and documents sorted
-//! by disagreement (a click opens one in compare mode). Computed on a worker thread.
+//! by disagreement (a click opens one in compare mode). Computed as a background job.
 
 use egui::RichText;
 use egui_plot::{Bar, BarChart, Legend, Plot};
 
-use super::commands::{Command, shorten};
-use super::state::StetApp;
-use super::worker::{Worker, spawn_on_project, take_finished};
-use crate::review::{AgreementOptions, AgreementReport, Scores, agreement};
-use crate::store::Access;
+use super::commands::Command;
+use super::words::shorten;
+use crate::review::{AgreementReport, Scores};
 
 /// The window's state.
 #[derive(Default)]
 pub struct AgreementWindow {
     pub open: bool,
-    job: Option<Worker<AgreementReport>>,
     pub report: Option<AgreementReport>,
     pub error: Option<String>,
 }
 
-impl AgreementWindow {
-    /// Whether a computation is running.
-    pub fn busy(&self) -> bool {
-        self.job.is_some()
+/// The Agreement window, if open; `busy` while the computation runs.
+pub fn agreement_window(
+    ctx: &egui::Context,
+    window: &mut AgreementWindow,
+    busy: bool,
+) -> Option<Command> {
+    if !window.open {
+        return None;
     }
-}
-
-impl StetApp {
-    /// Starts computing agreement for the compared pair, or for every annotator but gold.
-    pub(crate) fn compute_agreement(&mut self, ctx: &egui::Context) {
-        let annotators = self.review.compared_annotators();
-        self.review.agreement.error = None;
-        self.review.agreement.job = Some(spawn_on_project(
-            ctx,
-            self.project.path(),
-            Access::ReadOnly,
-            move |project| {
-                let options = AgreementOptions {
-                    annotators,
-                    ..AgreementOptions::default()
-                };
-                agreement(project, &options).map_err(|e| e.to_string())
-            },
-        ));
-    }
-
-    /// The Agreement window, if open.
-    pub(crate) fn agreement_window_ui(&mut self, ctx: &egui::Context) {
-        let window = &mut self.review.agreement;
-        match take_finished(&mut window.job, "the computation") {
-            None => {}
-            Some(Ok(report)) => window.report = Some(report),
-            Some(Err(err)) => window.error = Some(err),
-        }
-        if !window.open {
-            return;
-        }
-        let mut open = true;
-        let mut recompute = false;
-        let mut command = None;
-        egui::Window::new("Agreement")
-            .open(&mut open)
-            .default_width(620.0)
-            .default_height(560.0)
-            .show(ctx, |ui| {
-                ui.horizontal(|ui| {
-                    recompute = ui.button("Compute again").clicked();
-                    if window.busy() {
-                        ui.spinner();
-                        ui.label("computing…");
-                    }
-                });
-                if let Some(error) = &window.error {
-                    ui.colored_label(ui.visuals().error_fg_color, error);
+    let mut open = true;
+    let mut command = None;
+    egui::Window::new("Agreement")
+        .open(&mut open)
+        .default_width(620.0)
+        .default_height(560.0)
+        .show(ctx, |ui| {
+            ui.horizontal(|ui| {
+                if ui.button("Compute again").clicked() && !busy {
+                    command = Some(Command::ComputeAgreement);
                 }
-                if let Some(report) = &window.report {
-                    command = report_ui(ui, report);
+                if busy {
+                    ui.spinner();
+                    ui.label("computing…");
                 }
             });
-        window.open = open;
-        if recompute && !window.busy() {
-            self.compute_agreement(ctx);
-        }
-        if let Some(command) = command {
-            self.send(command);
-        }
-    }
+            if let Some(error) = &window.error {
+                ui.colored_label(ui.visuals().error_fg_color, error);
+            }
+            if let Some(report) = &window.report
+                && let Some(clicked) = report_ui(ui, report)
+            {
+                command = Some(clicked);
+            }
+        });
+    window.open = open;
+    command
 }
 
 /// Shows a report; a click on a document asks to open it in compare mode.

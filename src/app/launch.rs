@@ -5,8 +5,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 
+use super::StetApp;
 use super::dialogs::RfdDialogs;
-use super::state::StetApp;
 use super::theme;
 use crate::ingest::{FileKind, read_bytes};
 use crate::model::LabelScheme;

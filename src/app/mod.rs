@@ -1,86 +1,222 @@
-//! The window: egui/eframe app state, panels, and the article view widget.
+//! The window: egui/eframe app, its views, and the article view widget.
 //!
-//! Panels read [`StetApp`] and queue [`Command`]s; the commands are applied in one place after
-//! the panels have drawn (`commands.rs`), through the store.
+//! A frame goes: keys are read into [`Command`]s (`keymap.rs`); each view draws, reading the
+//! [`Session`](session::Session) and its own UI state, and returns commands; the commands are
+//! applied in one place (`commands.rs`, `edits.rs`, `tasks.rs`), edits going to the project
+//! through the writer thread; finished background jobs are shown. Nothing changes the session
+//! while the views draw.
 
 mod agreement_window;
-mod article_panel;
 pub mod article_view;
 mod commands;
 pub mod dialogs;
 mod doc_list;
+mod edits;
 mod export_window;
-mod import_job;
-mod keys;
+mod jobs;
+mod keymap;
 mod launch;
 mod menu;
-mod merge_job;
 mod overlays;
+mod panels;
 mod recent;
 mod review_panel;
 mod search;
+mod session;
 mod side_panel;
-mod state;
+mod tasks;
 pub mod theme;
-mod worker;
+mod ui_state;
+mod words;
+mod writer;
+
+use std::time::Duration;
 
 pub use commands::Command;
 pub use dialogs::{DialogKind, FileDialogs, Picked, RfdDialogs, ScriptedDialogs};
 pub use launch::{LaunchOptions, default_project_path, open_default_project, run};
-pub use state::StetApp;
+
+use recent::RecentProjects;
+use session::Session;
+use ui_state::UiState;
+
+/// How often an idle window looks for changes other programs made to the project.
+const WATCH_EVERY: Duration = Duration::from_secs(1);
+
+/// The whole app.
+pub struct StetApp {
+    session: Session,
+    ui: UiState,
+    jobs: jobs::Jobs,
+    dialogs: Box<dyn FileDialogs>,
+    commands: Vec<Command>,
+}
 
 impl StetApp {
+    /// An app on an open project, showing its first document.
+    pub fn new(
+        project: crate::store::Project,
+        annotator: String,
+        dialogs: Box<dyn FileDialogs>,
+    ) -> anyhow::Result<Self> {
+        Self::with_recent(project, annotator, dialogs, RecentProjects::load())
+    }
+
+    /// An app that keeps its recent-projects list in memory only (tests, scripted runs).
+    pub fn isolated(
+        project: crate::store::Project,
+        annotator: String,
+        dialogs: Box<dyn FileDialogs>,
+    ) -> anyhow::Result<Self> {
+        Self::with_recent(project, annotator, dialogs, RecentProjects::in_memory())
+    }
+
+    fn with_recent(
+        project: crate::store::Project,
+        annotator: String,
+        dialogs: Box<dyn FileDialogs>,
+        recent: RecentProjects,
+    ) -> anyhow::Result<Self> {
+        let session = Session::new(project, annotator, None)?;
+        let mut ui = UiState::new(recent);
+        ui.recent.add(session.project.path());
+        let text = session.open.as_ref().map(|d| d.text.text());
+        ui.search.recompute(text);
+        Ok(Self {
+            session,
+            ui,
+            jobs: jobs::Jobs::default(),
+            dialogs,
+            commands: Vec::new(),
+        })
+    }
+
+    /// The project the app works on.
+    pub fn project(&self) -> &crate::store::Project {
+        &self.session.project
+    }
+
+    /// Who is annotating.
+    pub fn annotator(&self) -> &str {
+        &self.session.annotator
+    }
+
+    /// The id of the document in the article view.
+    pub fn open_document_id(&self) -> Option<i64> {
+        self.session.open_document_id()
+    }
+
+    /// The span whose details are shown.
+    pub fn selected_span(&self) -> Option<i64> {
+        self.session.selected_span
+    }
+
+    /// The status-bar message and whether it is an error.
+    pub fn status_message(&self) -> (&str, bool) {
+        (&self.ui.status.text, self.ui.status.is_error)
+    }
+
+    /// Whether edits are still on their way to the project.
+    pub fn is_saving(&self) -> bool {
+        self.session.writer.is_saving()
+    }
+
+    /// The documents the list shows under its filters, in order.
+    pub fn listed_documents(&self) -> Vec<i64> {
+        let documents = &self.session.documents;
+        documents
+            .visible
+            .iter()
+            .filter_map(|&i| documents.all.get(i).map(|d| d.id))
+            .collect()
+    }
+
+    /// The text of the open document.
+    pub fn open_text(&self) -> Option<&str> {
+        self.session.open.as_ref().map(|d| d.text.text())
+    }
+
+    /// Where code point `at` of the open document is on screen, if it was laid out in the
+    /// last frame (tests drive the pointer with it).
+    pub fn char_rect(&self, at: usize) -> Option<egui::Rect> {
+        let open = self.session.open.as_ref()?;
+        self.ui.article.char_rect(&open.text, at)
+    }
+
+    /// The current text selection in the article view.
+    pub fn text_selection(&self) -> Option<crate::model::CharRange> {
+        self.ui.article.selection()
+    }
+
+    /// Queues a command, as a view or a test would.
+    pub fn send(&mut self, command: Command) {
+        self.commands.push(command);
+    }
+
     /// Draws the whole window into `ui` and applies what the user did.
     pub fn ui(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
+        self.collect_edits(Duration::ZERO);
         self.read_dropped_files(&ctx);
         self.read_keys(&ctx);
-        egui::Panel::top("menu").show(ui, |ui| self.menu_bar_ui(ui));
-        egui::Panel::bottom("status").show(ui, |ui| self.status_bar_ui(ui));
+        let mut commands = Vec::new();
+        egui::Panel::top("menu").show(ui, |ui| {
+            commands.extend(menu::menu_bar(ui, &self.session, &mut self.ui));
+        });
+        egui::Panel::bottom("status").show(ui, |ui| {
+            panels::status_bar(ui, &self.session, &self.ui);
+        });
         egui::Panel::left("documents")
             .resizable(true)
             .default_size(260.0)
             .size_range(180.0..=480.0)
-            .show(ui, |ui| self.doc_list_ui(ui));
+            .show(ui, |ui| {
+                commands.extend(doc_list::doc_list(ui, &self.session, &mut self.ui));
+            });
         egui::Panel::right("labels")
             .resizable(true)
             .default_size(320.0)
             .size_range(240.0..=560.0)
-            .show(ui, |ui| self.side_panel_ui(ui));
-        egui::CentralPanel::default().show(ui, |ui| self.article_panel_ui(ui));
-        self.overlays_ui(&ctx);
+            .show(ui, |ui| {
+                commands.extend(side_panel::side_panel(ui, &self.session, &mut self.ui));
+            });
+        egui::CentralPanel::default().show(ui, |ui| {
+            commands.extend(panels::article_panel(ui, &self.session, &mut self.ui));
+        });
+        commands.extend(overlays::overlays(
+            &ctx,
+            &self.session,
+            &mut self.ui,
+            &self.jobs,
+        ));
+        self.commands.extend(commands);
         self.apply_commands(&ctx);
-        self.poll_import();
-        self.poll_merge();
-        self.poll_copy();
-        if !self.commands.is_empty() {
-            ctx.request_repaint();
+        self.poll_jobs();
+        self.watch_project();
+        if !self.commands.is_empty() || self.is_saving() {
+            ctx.request_repaint_after(Duration::from_millis(30));
         }
+        ctx.request_repaint_after(WATCH_EVERY);
     }
 
-    fn status_bar_ui(&mut self, ui: &mut egui::Ui) {
-        ui.horizontal(|ui| {
-            let text = egui::RichText::new(&self.status.text);
-            let text = if self.status.is_error {
-                text.color(ui.visuals().error_fg_color)
-            } else {
-                text
-            };
-            ui.add(egui::Label::new(text).truncate());
-            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                ui.label(
-                    egui::RichText::new(format!(
-                        "{} · {}",
-                        self.annotator,
-                        self.project.path().display()
-                    ))
-                    .weak(),
-                );
-                if let Some(label) = &self.sticky_label {
-                    ui.label(egui::RichText::new(format!("🔒 {label}")).strong());
-                }
-            });
-        });
+    /// Turns this frame's key presses into commands (keys a text field is using are left
+    /// alone).
+    fn read_keys(&mut self, ctx: &egui::Context) {
+        let typing = ctx.egui_wants_keyboard_input();
+        let label_keys: Vec<(egui::Key, String)> = self
+            .session
+            .scheme
+            .labels
+            .iter()
+            .filter_map(|l| Some((keymap::label_key(l.hotkey.as_deref()?)?, l.name.clone())))
+            .collect();
+        let context = keymap::KeyContext {
+            typing,
+            comparing: self.session.review.compare.is_some(),
+            label_keys: &label_keys,
+        };
+        let commands = ctx.input_mut(|input| keymap::read_keys(input, &context));
+        self.commands.extend(commands);
     }
 
     /// Files dropped on the window are imported.
@@ -97,6 +233,20 @@ impl StetApp {
             self.send(Command::Import(dropped));
         }
     }
+
+    /// Shows what other programs (an import in a terminal, a colleague's merge) changed.
+    fn watch_project(&mut self) {
+        if self.is_saving() || !self.session.changed_elsewhere() {
+            return;
+        }
+        match self.session.reload_all() {
+            Ok(()) => {
+                let text = self.session.open.as_ref().map(|d| d.text.text());
+                self.ui.search.recompute(text);
+            }
+            Err(err) => self.ui.status.error(format!("{err:#}")),
+        }
+    }
 }
 
 impl eframe::App for StetApp {
@@ -106,5 +256,7 @@ impl eframe::App for StetApp {
 
     fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
         self.save_note();
+        // Everything asked for is saved before the window goes.
+        self.collect_edits(Duration::from_secs(30));
     }
 }

@@ -1,0 +1,189 @@
+//! The middle of the window (the document's toolbar, the search bar, the article view) and
+//! the status bar.
+
+use egui::RichText;
+
+use super::article_view::{ArticleAction, ArticleView};
+use super::commands::Command;
+use super::session::Session;
+use super::theme;
+use super::ui_state::UiState;
+use crate::model::DocStatus;
+
+/// The status bar: the last message, who I am and the project.
+pub fn status_bar(ui: &mut egui::Ui, session: &Session, state: &UiState) {
+    ui.horizontal(|ui| {
+        let text = RichText::new(&state.status.text);
+        let text = if state.status.is_error {
+            text.color(ui.visuals().error_fg_color)
+        } else {
+            text
+        };
+        ui.add(egui::Label::new(text).truncate());
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            ui.label(
+                RichText::new(format!(
+                    "{} · {}",
+                    session.annotator,
+                    session.project.path().display()
+                ))
+                .weak(),
+            );
+            if let Some(label) = &state.sticky_label {
+                ui.label(RichText::new(format!("🔒 {label}")).strong());
+            }
+        });
+    });
+}
+
+/// The central panel.
+pub fn article_panel(ui: &mut egui::Ui, session: &Session, state: &mut UiState) -> Vec<Command> {
+    let Some(open) = &session.open else {
+        return empty_project(ui);
+    };
+    let mut commands = toolbar(ui, session, state);
+    if state.search.open {
+        commands.extend(search_bar(ui, session, state));
+    }
+    ui.separator();
+    if state.article_marks_seen != open.marks_version {
+        state.article.invalidate_spans();
+        state.article_marks_seen = open.marks_version;
+    }
+    let options = state.view_options();
+    let highlights: &[crate::model::CharRange] = if state.search.open {
+        &state.search.matches
+    } else {
+        &[]
+    };
+    let actions = ArticleView::new(&open.text, &open.marks, &mut state.article, &options)
+        .highlights(highlights, state.search.current)
+        .show(ui);
+    for action in actions {
+        commands.push(match action {
+            ArticleAction::Selected(range) => Command::Selected(range),
+            ArticleAction::Refused(reason) => Command::Refused(reason),
+            ArticleAction::ClickedSpans { at, ids } => Command::CycleSpans { at, ids },
+            ArticleAction::ClickedText { at } => Command::ClickedText(at),
+            ArticleAction::Resized { id, range } => Command::ResizeSpan { id, range },
+        });
+    }
+    commands
+}
+
+fn toolbar(ui: &mut egui::Ui, session: &Session, state: &mut UiState) -> Vec<Command> {
+    let Some(open) = &session.open else {
+        return Vec::new();
+    };
+    let title = open.info.title.as_str();
+    let status = session.documents.status(open.info.id);
+    let mut open_search = false;
+    let (left, right) = egui::Sides::new().shrink_left().show(
+        ui,
+        |ui| {
+            let mut command = None;
+            if ui
+                .button("◀")
+                .on_hover_text("Previous document (Ctrl+PageUp)")
+                .clicked()
+            {
+                command = Some(Command::StepDocument(-1));
+            }
+            if ui
+                .button("▶")
+                .on_hover_text("Next document (Ctrl+PageDown)")
+                .clicked()
+            {
+                command = Some(Command::StepDocument(1));
+            }
+            ui.add(egui::Label::new(RichText::new(title).strong()).truncate())
+                .on_hover_text(title);
+            command
+        },
+        |ui| {
+            let done = status == DocStatus::Done;
+            let toggled = ui
+                .selectable_label(done, if done { "✔ done" } else { "mark done" })
+                .on_hover_text("Ctrl+D")
+                .clicked();
+            ui.label(RichText::new(status.label()).weak());
+            ui.separator();
+            ui.toggle_value(&mut state.snap_words, "snap to words")
+                .on_hover_text(
+                    "Selections snap to whole words; hold Alt while dragging for single characters",
+                );
+            open_search = ui.button("🔍").on_hover_text("Find (Ctrl+F)").clicked();
+            toggled.then_some(Command::ToggleDone)
+        },
+    );
+    let mut commands: Vec<Command> = left.into_iter().chain(right).collect();
+    if open_search {
+        commands.push(Command::OpenSearch);
+    }
+    commands
+}
+
+fn search_bar(ui: &mut egui::Ui, session: &Session, state: &mut UiState) -> Vec<Command> {
+    let mut commands = Vec::new();
+    let search = &mut state.search;
+    ui.horizontal(|ui| {
+        ui.label("Find:");
+        let response = ui.add(
+            egui::TextEdit::singleline(&mut search.query)
+                .hint_text("text in this document")
+                .desired_width(240.0),
+        );
+        if search.focus {
+            response.request_focus();
+            search.focus = false;
+        }
+        if response.changed() {
+            search.recompute(session.open.as_ref().map(|d| d.text.text()));
+        }
+        if response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
+            commands.push(Command::StepSearch(!ui.input(|i| i.modifiers.shift)));
+            response.request_focus();
+        }
+        let n = search.matches.len();
+        let position = search.current.map_or(0, |i| i + 1);
+        ui.label(if search.query.is_empty() {
+            String::new()
+        } else if n == 0 {
+            "no matches".to_owned()
+        } else {
+            format!("{position} of {n}")
+        });
+        if ui.button("▼").on_hover_text("Next match (Enter)").clicked() {
+            commands.push(Command::StepSearch(true));
+        }
+        if ui
+            .button("▲")
+            .on_hover_text("Previous match (Shift+Enter)")
+            .clicked()
+        {
+            commands.push(Command::StepSearch(false));
+        }
+        if ui.button("✖").on_hover_text("Close (Esc)").clicked() {
+            search.open = false;
+        }
+    });
+    commands
+}
+
+fn empty_project(ui: &mut egui::Ui) -> Vec<Command> {
+    let mut commands = Vec::new();
+    ui.vertical_centered(|ui| {
+        ui.add_space(ui.available_height() / 3.0);
+        ui.heading("This project has no documents yet");
+        ui.label("Drop article files or folders here, or use File ▸ Import articles.");
+        ui.label(
+            RichText::new(".txt .md .html .htm .xml .jsonl and newswire dumps")
+                .weak()
+                .size(theme::ARTICLE_FONT_SIZE - 4.0),
+        );
+        if ui.button("Import articles…").clicked() {
+            commands.push(Command::Ask(super::dialogs::DialogKind::ImportFiles));
+        }
+    });
+    commands
+}
