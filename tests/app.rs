@@ -59,7 +59,10 @@ fn setup() -> Setup {
 
 fn app_on(project: &Path, dialogs: ScriptedDialogs) -> Harness<'static, StetApp> {
     let project = Project::open(project, Access::ReadWrite).unwrap();
-    let app = StetApp::isolated(project, "ana".into(), Box::new(dialogs)).unwrap();
+    // Each key's edit is saved before the frame ends, so that the file can be checked at once.
+    let app = StetApp::isolated(project, "ana".into(), Box::new(dialogs))
+        .unwrap()
+        .with_edit_wait(Duration::from_secs(10));
     let mut harness = Harness::builder()
         .with_size(vec2(1280.0, 820.0))
         .with_step_dt(1.0 / 60.0)
@@ -774,4 +777,74 @@ fn file_merge_brings_a_colleagues_layer_in() {
     // Ben's layer can now be shown or hidden in the Review section.
     click_label(&mut harness, "Review");
     harness.get_by_label("ben");
+}
+
+#[test]
+fn a_locked_project_never_freezes_the_window_and_the_edit_lands_when_it_frees() {
+    let setup = setup();
+    let project = Project::open(&setup.project, Access::ReadWrite).unwrap();
+    let app = StetApp::isolated(project, "ana".into(), Box::new(ScriptedDialogs::default()))
+        .unwrap()
+        .with_edit_wait(Duration::from_millis(60));
+    let mut harness = Harness::builder()
+        .with_size(vec2(1280.0, 820.0))
+        .with_context_setup(|ctx| ctx.set_fonts(theme::font_definitions(false)))
+        .build_ui_state(|ui, app: &mut StetApp| app.ui(ui), app);
+    harness.run();
+    let doc = open_doc(&harness);
+    let range = drag_over(&mut harness, "Kremlin spokesman");
+    // Another program (a terminal import, a sync tool) holds the project's write lock.
+    let other = rusqlite::Connection::open(&setup.project).unwrap();
+    other.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let started = std::time::Instant::now();
+    press(&mut harness, Key::Num1);
+    assert!(
+        started.elapsed() < Duration::from_secs(1),
+        "the frame waited {:?} for the lock",
+        started.elapsed()
+    );
+    assert!(harness.state().is_saving());
+    assert_eq!(harness.state().status_message(), ("saving…", false));
+    assert!(stored_spans(&setup.project, doc).is_empty());
+    // The lock is released: the tag lands, selected, as if nothing had happened.
+    other.execute_batch("COMMIT").unwrap();
+    for _ in 0..1000 {
+        harness.step();
+        if !harness.state().is_saving() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let spans = stored_spans(&setup.project, doc);
+    assert_eq!(spans.len(), 1);
+    assert_eq!((spans[0].range, spans[0].label.as_str()), (range, "claim"));
+    assert_eq!(harness.state().selected_span(), Some(spans[0].id));
+    assert!(
+        harness
+            .state()
+            .status_message()
+            .0
+            .starts_with("Tagged claim")
+    );
+}
+
+#[test]
+fn documents_another_program_imports_appear_in_the_open_window() {
+    let setup = setup();
+    let mut harness = app(&setup);
+    assert_eq!(harness.state().listed_documents().len(), 2);
+    // `stet import` in a terminal, while the window is open.
+    let article = setup.dir.join("later.txt");
+    std::fs::write(
+        &article,
+        "Later article\n\nIt came in while the window was open.\n",
+    )
+    .unwrap();
+    let mut other = Project::open(&setup.project, Access::ReadWrite).unwrap();
+    import_paths(&mut other, &[article], "ben", &mut |_, _| {}).unwrap();
+    drop(other);
+    harness.step();
+    harness.run();
+    assert_eq!(harness.state().listed_documents().len(), 3);
+    harness.get_by_label("0 of 3 done");
 }

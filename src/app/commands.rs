@@ -136,7 +136,7 @@ impl StetApp {
                 let text = crate::workflows::describe(self.session.project.path(), &err);
                 self.ui.status.error(text);
             }
-            self.collect_edits(super::writer::EDIT_WAIT);
+            self.collect_edits(self.edit_wait);
         }
         // Commands sent while applying these (an answered dialog's import) come after.
         waiting.append(&mut self.commands);

@@ -50,6 +50,8 @@ pub struct StetApp {
     jobs: jobs::Jobs,
     dialogs: Box<dyn FileDialogs>,
     commands: Vec<Command>,
+    /// How long a frame waits for an edit before showing "saving…".
+    edit_wait: Duration,
 }
 
 impl StetApp {
@@ -88,7 +90,15 @@ impl StetApp {
             jobs: jobs::Jobs::default(),
             dialogs,
             commands: Vec::new(),
+            edit_wait: writer::EDIT_WAIT,
         })
+    }
+
+    /// Sets how long a frame waits for an edit to be saved before it shows "saving…" and
+    /// goes on (tests that check the project file after each key wait longer).
+    pub fn with_edit_wait(mut self, wait: Duration) -> Self {
+        self.edit_wait = wait;
+        self
     }
 
     /// The project the app works on.
