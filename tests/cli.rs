@@ -574,3 +574,119 @@ fn export_gold_writes_only_the_adjudicated_layer() {
         .assert()
         .code(2);
 }
+
+#[test]
+fn commands_creating_the_same_project_at_once_all_succeed_into_one_project() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path().join("new.stet");
+    let children: Vec<_> = (0..6)
+        .map(|i| {
+            let article = dir.path().join(format!("a{i}.txt"));
+            std::fs::write(&article, format!("Article {i}\n\nBody number {i}.\n")).unwrap();
+            std::process::Command::new(assert_cmd::cargo::cargo_bin("stet"))
+                .env_remove("STET_PROJECT")
+                .env("STET_ANNOTATOR", "ana")
+                .arg("import")
+                .arg("--project")
+                .arg(&project)
+                .arg(&article)
+                .output_async()
+        })
+        .collect();
+    for child in children {
+        let output = child.wait_with_output().unwrap();
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    let records = records(&export_jsonl(&project));
+    assert_eq!(records.len(), 6);
+    // Nothing half-built is left beside it.
+    let names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".creating"))
+        .collect();
+    assert!(names.is_empty(), "{names:?}");
+}
+
+/// Starting a child process with its output captured, without waiting for it.
+trait OutputAsync {
+    fn output_async(&mut self) -> std::process::Child;
+}
+
+impl OutputAsync for std::process::Command {
+    fn output_async(&mut self) -> std::process::Child {
+        self.stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    }
+}
+
+#[test]
+fn a_damaged_project_is_refused_for_writing_and_left_as_it_was() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path().join("team.stet");
+    import(&project, &[Path::new(NEWSWIRE)]).success();
+    // A disk error scribbles over the headers of the pages after the first.
+    let mut bytes = std::fs::read(&project).unwrap();
+    assert!(bytes.len() > 3 * 4096, "the project has several pages");
+    for page in bytes.chunks_mut(4096).skip(1) {
+        for b in &mut page[..12] {
+            *b = 0xA5;
+        }
+    }
+    std::fs::write(&project, &bytes).unwrap();
+    let article = dir.path().join("more.txt");
+    std::fs::write(&article, "More\n\nAnother article.\n").unwrap();
+    let output = stet()
+        .arg("import")
+        .arg("--project")
+        .arg(&project)
+        .arg(&article)
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("damaged"), "{stderr}");
+    assert!(stderr.contains(&project.display().to_string()), "{stderr}");
+    assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+    assert_eq!(
+        std::fs::read(&project).unwrap(),
+        bytes,
+        "the file was written to"
+    );
+}
+
+#[test]
+fn a_project_whose_folder_cannot_take_sqlites_index_file_is_still_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path().join("team.stet");
+    import(&project, &[Path::new(NEWSWIRE)]).success();
+    let colleague = dir.path().join("colleague.stet");
+    stet()
+        .args(["copy", "--project"])
+        .arg(&project)
+        .arg(&colleague)
+        .assert()
+        .success();
+    // As in a read-only folder (which root, who runs CI, cannot make): SQLite cannot create
+    // the shared-memory file beside the colleague's project.
+    std::fs::create_dir(dir.path().join("colleague.stet-shm")).unwrap();
+    stet()
+        .args(["stats", "--project"])
+        .arg(&colleague)
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("documents  1"));
+    assert_eq!(records(&export_jsonl(&colleague)).len(), 1);
+    stet()
+        .args(["merge", "--project"])
+        .arg(&project)
+        .arg(&colleague)
+        .assert()
+        .success();
+}

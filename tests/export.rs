@@ -681,7 +681,7 @@ fn cli_writes_folders_whole_with_a_subfolder_per_part() {
     let leftovers: Vec<_> = std::fs::read_dir(dir.path())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with(".stet-export"))
+        .filter(|n| n.ends_with(".stet-part"))
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
     // A folder with files in it is never replaced.
@@ -795,4 +795,49 @@ fn a_failed_folder_export_leaves_nothing_behind() {
         std::fs::read_to_string(out.join("done.txt")).unwrap(),
         "done"
     );
+}
+
+#[test]
+fn exports_get_the_usual_permissions_and_clean_up_after_a_cut_off_export() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = fixture::build(dir.path());
+    let out = dir.path().join("data.jsonl");
+    // What an export killed half-way left: a part file and a part folder of a process that
+    // is gone (no such pid), and one of this very test process, still "running".
+    let dead = dir.path().join("data.jsonl.4999999.abc123.stet-part");
+    std::fs::write(&dead, "half an export").unwrap();
+    let dead_folder = dir.path().join("data.jsonl.4999998.def456.stet-part");
+    std::fs::create_dir(&dead_folder).unwrap();
+    std::fs::write(dead_folder.join("x.ann"), "half").unwrap();
+    let alive = dir.path().join(format!(
+        "data.jsonl.{}.ghi789.stet-part",
+        std::process::id()
+    ));
+    std::fs::write(&alive, "mine").unwrap();
+    stet()
+        .args(["export", "--format", "jsonl", "--project"])
+        .arg(&project)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    assert!(out.exists());
+    if cfg!(target_os = "linux") {
+        assert!(
+            !dead.exists() && !dead_folder.exists(),
+            "stale parts were left"
+        );
+    }
+    assert!(alive.exists(), "a running export's part was removed");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        // The mode a plain new file gets here (0644 under the usual umask).
+        let probe = dir.path().join("probe");
+        std::fs::write(&probe, "").unwrap();
+        let expected = std::fs::metadata(&probe).unwrap().permissions().mode() & 0o777;
+        let mode = std::fs::metadata(&out).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, expected, "export written {mode:o}, not {expected:o}");
+        assert_ne!(mode, 0o600);
+    }
 }

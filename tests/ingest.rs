@@ -416,3 +416,54 @@ proptest! {
         check_bytes(&apply(bytes, &mutations));
     }
 }
+
+#[test]
+fn a_slow_file_never_holds_the_project_locked_for_other_writers() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("team.stet");
+    drop(stet::store::Project::create(&path, &stet::model::LabelScheme::newsroom()).unwrap());
+    // A quick file, then one that takes long to read (a big JSONL).
+    let quick = dir.path().join("a-quick.txt");
+    std::fs::write(&quick, "Quick\n\nA short article.\n").unwrap();
+    let slow = dir.path().join("b-slow.jsonl");
+    let mut lines = String::new();
+    for i in 0..150_000 {
+        lines.push_str(&format!(
+            "{{\"text\": \"Record {i}: officials said about {i} people were moved.\", \"spans\": []}}\n"
+        ));
+    }
+    std::fs::write(&slow, lines).unwrap();
+    let (first_in, first_in_seen) = std::sync::mpsc::channel();
+    let big = std::thread::spawn({
+        let path = path.clone();
+        move || {
+            let mut project =
+                stet::store::Project::open(&path, stet::store::Access::ReadWrite).unwrap();
+            let mut progress = |done: usize, _total: usize| {
+                if done == 1 {
+                    let _ = first_in.send(());
+                }
+            };
+            stet::workflows::import_paths(&mut project, &[quick, slow], "ana", &mut progress)
+                .unwrap();
+            std::time::Instant::now()
+        }
+    });
+    // The quick file is in and the big one is being read: another writer (a second
+    // import, the window) gets the lock at once.
+    first_in_seen.recv().unwrap();
+    let other = dir.path().join("other.txt");
+    std::fs::write(&other, "Other\n\nWritten while the big file was read.\n").unwrap();
+    let mut project = stet::store::Project::open(&path, stet::store::Access::ReadWrite).unwrap();
+    let report =
+        stet::workflows::import_paths(&mut project, &[other], "ben", &mut |_, _| {}).unwrap();
+    let other_done = std::time::Instant::now();
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    assert_eq!(report.added.len(), 1);
+    let big_done = big.join().unwrap();
+    assert!(
+        other_done < big_done,
+        "the second writer waited for the whole slow import"
+    );
+    assert_eq!(project.documents().unwrap().len(), 150_002);
+}

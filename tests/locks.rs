@@ -23,6 +23,9 @@ use stet::review::{AgreementOptions, agreement};
 use stet::store::{Access, Project};
 use stet::workflows::{ExportRequest, export_to_path, import_paths, merge_project};
 
+/// A background job, run on a thread of the window's process.
+type Job<'a> = Box<dyn Fn() + Send + Sync + 'a>;
+
 /// How many locks this process holds on `path` (by inode, as `/proc/locks` lists them).
 fn locks_held(path: &Path) -> usize {
     let inode = std::fs::metadata(path).unwrap().ino().to_string();
@@ -120,12 +123,12 @@ fn the_window_keeps_its_lock_through_every_background_job_and_other_programs() {
 
     let theirs = dir.path().join("ben.stet");
     window.save_copy(&theirs).unwrap();
-    let jobs: Vec<(&str, Box<dyn Fn() + Sync>)> = vec![
+    let jobs: Vec<(&str, Job)> = vec![
         (
             "import",
             Box::new(|| {
                 let mut project = Project::open(&path, Access::ReadWrite).unwrap();
-                import_paths(&mut project, &[second.clone()], "ana", &mut |_, _| {}).unwrap();
+                import_paths(&mut project, std::slice::from_ref(&second), "ana", &mut |_, _| {}).unwrap();
             }),
         ),
         (
@@ -151,6 +154,7 @@ fn the_window_keeps_its_lock_through_every_background_job_and_other_programs() {
                     filter: ExportFilter::default(),
                     out: dir.path().join("out.jsonl"),
                     split: None,
+                    options: Default::default(),
                 };
                 export_to_path(&project, &request).unwrap();
             }),
@@ -166,7 +170,7 @@ fn the_window_keeps_its_lock_through_every_background_job_and_other_programs() {
     for (name, job) in jobs {
         // Background jobs run on threads of the window's process, with their own connection.
         std::thread::scope(|s| {
-            s.spawn(|| job()).join().unwrap();
+            s.spawn(job).join().unwrap();
         });
         window.documents().unwrap();
         assert!(

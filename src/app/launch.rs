@@ -48,38 +48,82 @@ pub fn open_default_project(path: &Path, annotator: &str) -> anyhow::Result<Proj
     Ok(project)
 }
 
-/// Opens the window and runs until it is closed.
-pub fn run(options: LaunchOptions) -> anyhow::Result<()> {
-    let project = match &options.project {
+/// Opens the project `options` name (or the default one).
+fn open_project(options: &LaunchOptions) -> anyhow::Result<Project> {
+    Ok(match &options.project {
         Some(path) if path.exists() => Project::open(path, crate::store::Access::ReadWrite)?,
         Some(path) => {
             let scheme = options.scheme.clone().unwrap_or_else(LabelScheme::newsroom);
             Project::create(path, &scheme)?
         }
         None => open_default_project(&default_project_path()?, &options.annotator)?,
+    })
+}
+
+/// Opens the window and runs until it is closed. A project that cannot be opened (damaged,
+/// written by a newer stet) does not stop the window: it shows the problem and the ways
+/// out.
+pub fn run(options: LaunchOptions) -> anyhow::Result<()> {
+    let screen = match open_project(&options) {
+        Ok(project) => {
+            let mut app = StetApp::new(project, options.annotator.clone(), Box::new(RfdDialogs))?;
+            if !options.articles.is_empty() {
+                app.send(super::commands::Command::Import(options.articles.clone()));
+            }
+            Screen::Working(Box::new(app))
+        }
+        Err(err) => Screen::Problem(super::problem::ProblemScreen::new(
+            options.project.clone(),
+            options.annotator.clone(),
+            format!("{err:#}"),
+        )),
     };
-    let title = format!("stet — {}", project.path().display());
-    let mut app = StetApp::new(project, options.annotator.clone(), Box::new(RfdDialogs))?;
     let native = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
-            .with_title(title)
+            .with_title("stet")
             .with_app_id("stet")
             .with_inner_size([1280.0, 820.0])
             .with_drag_and_drop(true),
         ..Default::default()
     };
-    let articles = options.articles;
     eframe::run_native(
         "stet",
         native,
         Box::new(move |cc| {
             theme::install_fonts(&cc.egui_ctx);
             cc.egui_ctx.options_mut(|o| o.zoom_with_keyboard = false);
-            if !articles.is_empty() {
-                app.send(super::commands::Command::Import(articles));
-            }
-            Ok(Box::new(app))
+            Ok(Box::new(screen))
         }),
     )
     .map_err(|err| anyhow::anyhow!("cannot open the window: {err}"))
+}
+
+/// What the window shows: the work, or a problem opening the project.
+enum Screen {
+    Working(Box<StetApp>),
+    Problem(super::problem::ProblemScreen),
+}
+
+impl eframe::App for Screen {
+    fn ui(&mut self, ui: &mut egui::Ui, frame: &mut eframe::Frame) {
+        match self {
+            Self::Working(app) => {
+                let title = format!("stet — {}", app.project().path().display());
+                ui.ctx()
+                    .send_viewport_cmd(egui::ViewportCommand::Title(title));
+                eframe::App::ui(app.as_mut(), ui, frame);
+            }
+            Self::Problem(problem) => {
+                if let Some(app) = problem.ui(ui) {
+                    *self = Self::Working(Box::new(app));
+                }
+            }
+        }
+    }
+
+    fn on_exit(&mut self, gl: Option<&eframe::glow::Context>) {
+        if let Self::Working(app) = self {
+            eframe::App::on_exit(app.as_mut(), gl);
+        }
+    }
 }

@@ -19,6 +19,7 @@ mod launch;
 mod menu;
 mod overlays;
 mod panels;
+mod problem;
 mod recent;
 mod review_panel;
 mod search;

@@ -83,6 +83,7 @@ impl StetApp {
             },
             out,
             split: None,
+            options: Default::default(),
         };
         let work: Work =
             Box::new(move |project, _| Ok(JobOutput::Exported(export_to_path(project, &request)?)));

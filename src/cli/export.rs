@@ -7,11 +7,11 @@ use std::process::ExitCode;
 use anyhow::{Context, bail};
 use clap::{Args, ValueEnum};
 
-use stet::export::{ExportFilter, ExportFormat, ExportSummary, SplitSpec};
+use stet::export::{ExportFilter, ExportFormat, ExportSummary, FormatOptions, SplitSpec};
 use stet::store::{Access, Project};
 use stet::workflows::export::{
     ExportOutcome, ExportRequest, check_filter, export_to_path, left_out_notes, total_line,
-    write_to,
+    write_to_with,
 };
 
 use super::ProjectArgs;
@@ -48,6 +48,11 @@ pub struct ExportArgs {
     /// The seed that orders documents for `--split` (the same seed gives the same split).
     #[arg(long, value_name = "N", default_value_t = 0, requires = "split")]
     pub seed: u64,
+    /// CSV: write every cell exactly as the text has it. By default a cell that begins with
+    /// = + - @, a tab or a carriage return gets a leading ' so that a spreadsheet shows it
+    /// as text instead of running it as a formula.
+    #[arg(long)]
+    pub csv_exact: bool,
 }
 
 /// Dataset formats.
@@ -110,6 +115,9 @@ pub fn export(args: &ExportArgs) -> anyhow::Result<ExitCode> {
     if to_stdout && split.is_some() {
         bail!("--split writes one output per part: give --out PATH");
     }
+    let options = FormatOptions {
+        csv_exact: args.csv_exact,
+    };
     let filter = ExportFilter {
         annotators: if args.gold {
             vec![stet::store::GOLD.to_owned()]
@@ -122,7 +130,8 @@ pub fn export(args: &ExportArgs) -> anyhow::Result<ExitCode> {
     };
     let lines = if to_stdout {
         check_filter(&project, &filter)?;
-        let summary = write_stdout(|out| Ok(write_to(&project, format, &filter, out)?))?;
+        let summary =
+            write_stdout(|out| Ok(write_to_with(&project, format, &filter, &options, out)?))?;
         if format == ExportFormat::LabelStudio {
             eprintln!(
                 "stet: note: the Label Studio labeling config is only written beside a file; give --out FILE.json to get it"
@@ -139,6 +148,7 @@ pub fn export(args: &ExportArgs) -> anyhow::Result<ExitCode> {
                 filter,
                 out: args.out.clone(),
                 split: split.map(|spec| (spec, args.seed)),
+                options: options.clone(),
             },
         )?;
         if let Some(config) = &outcome.config {

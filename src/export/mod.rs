@@ -23,7 +23,9 @@ mod webanno;
 use std::io::Write;
 use std::path::Path;
 
-pub use crate::store::{ExportDocument, ExportFilter, ExportHeader};
+use crate::model::LabelScheme;
+
+pub use crate::store::{ExportDocument, ExportFilter};
 pub use brat::write_brat;
 pub use conll::write_conll;
 pub use csv::write_csv;
@@ -32,6 +34,28 @@ pub use jsonl::write_jsonl;
 pub use labelstudio::{labelstudio_config, write_labelstudio};
 pub use split::{SplitPart, SplitSpec};
 pub use webanno::write_webanno;
+
+/// What every format needs besides the documents: the project's labels, annotators and
+/// identity, and the choices a format offers.
+#[derive(Clone, Debug)]
+pub struct ExportHeader {
+    pub scheme: LabelScheme,
+    /// The annotators whose spans the export holds (everyone who has worked in the project,
+    /// unless the filter names some), sorted.
+    pub annotators: Vec<String>,
+    /// The project's uid and revision, when the export is whole: a colleague can then merge
+    /// it like the project.
+    pub origin: Option<(String, i64)>,
+    pub options: FormatOptions,
+}
+
+/// Choices some formats offer.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FormatOptions {
+    /// CSV: write cells exactly as the text has them, even those a spreadsheet would run as
+    /// a formula (by default such cells get a leading `'`).
+    pub csv_exact: bool,
+}
 
 /// The documents a writer writes, in export order.
 pub type Documents<'a> = dyn Iterator<Item = ExportDocument> + 'a;

@@ -10,7 +10,7 @@ use serde_json::{Map, Value};
 use super::documents::{DocumentInfo, parse_meta};
 use super::spans::{SPAN_COLUMNS, read_span};
 use super::{Project, Result};
-use crate::model::{LabelScheme, Span, Timestamp};
+use crate::model::{Span, Timestamp};
 
 /// Which documents and spans an export includes.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -44,30 +44,15 @@ pub struct ExportDocument {
     pub spans: Vec<Span>,
 }
 
-/// What every format needs besides the documents: the project's labels, annotators and
-/// identity.
-#[derive(Clone, Debug)]
-pub struct ExportHeader {
-    pub scheme: LabelScheme,
-    /// Everyone who has worked in the project, sorted.
-    pub annotators: Vec<String>,
-    /// The project's uid and revision, when the export is whole (see
-    /// [`ExportFilter::is_whole`]): a colleague can then merge it like the project.
-    pub origin: Option<(String, i64)>,
-}
-
 impl Project {
-    /// The labels, annotators and (for a whole export) identity an export writes.
-    pub fn export_header(&self, filter: &ExportFilter) -> Result<ExportHeader> {
-        Ok(ExportHeader {
-            scheme: self.scheme()?,
-            annotators: self.annotators()?,
-            origin: if filter.is_whole() {
-                Some((self.uid()?, self.revision()?))
-            } else {
-                None
-            },
-        })
+    /// The project's uid and revision, which a whole export (see [`ExportFilter::is_whole`])
+    /// carries so that a colleague can merge it like the project.
+    pub fn export_origin(&self, filter: &ExportFilter) -> Result<Option<(String, i64)>> {
+        if filter.is_whole() {
+            Ok(Some((self.uid()?, self.revision()?)))
+        } else {
+            Ok(None)
+        }
     }
 
     /// The documents that pass `filter`, with their filtered spans, in export order. They

@@ -30,7 +30,7 @@ pub use documents::{
     Batch, DocumentInfo, InsertError, InsertOutcome, NewDocument, NewSpan, StoredDocument,
 };
 pub use error::{DatabaseError, DatabaseErrorKind, StoreError};
-pub use export::{ExportDocument, ExportDocuments, ExportFilter, ExportHeader};
+pub use export::{ExportDocument, ExportDocuments, ExportFilter};
 pub use open::BUSY_WAIT;
 pub use ops::{OpKind, OpOutcome};
 pub use review::{GOLD, ReviewStatus, Verdict, VerdictRecord};

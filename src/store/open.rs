@@ -160,7 +160,17 @@ fn check_integrity(path: &Path) -> Result<()> {
         .map_err(|err| damaged(err.to_string()))?;
     match problems.as_slice() {
         [ok] if ok == "ok" => Ok(()),
-        _ => Err(damaged(problems.join("; "))),
+        _ => {
+            // SQLite's report spans lines and names trees; one line with the first few.
+            let lines: Vec<&str> = problems
+                .iter()
+                .flat_map(|p| p.lines())
+                .map(str::trim)
+                .filter(|l| !l.is_empty() && !l.starts_with("***"))
+                .take(2)
+                .collect();
+            Err(damaged(lines.join("; ")))
+        }
     }
 }
 

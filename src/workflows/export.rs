@@ -10,7 +10,7 @@ use tempfile::NamedTempFile;
 
 use crate::export::{
     ExportDocument, ExportError, ExportFilter, ExportFormat, ExportHeader, ExportSummary,
-    SplitSpec, labelstudio_config,
+    FormatOptions, SplitSpec, labelstudio_config,
 };
 use crate::store::{GOLD, Project, StoreError};
 
@@ -23,6 +23,7 @@ pub struct ExportRequest {
     pub out: PathBuf,
     /// Divide documents into parts (one output per part), with the seed that orders them.
     pub split: Option<(SplitSpec, u64)>,
+    pub options: FormatOptions,
 }
 
 /// What an export wrote.
@@ -132,12 +133,21 @@ pub fn check_filter(project: &Project, filter: &ExportFilter) -> Result<(), Expo
 }
 
 /// The header for `filter`: only the annotators it keeps are named.
-fn header_for(project: &Project, filter: &ExportFilter) -> Result<ExportHeader, ExportError> {
-    let mut header = project.export_header(filter)?;
+fn header_for(
+    project: &Project,
+    filter: &ExportFilter,
+    options: &FormatOptions,
+) -> Result<ExportHeader, ExportError> {
+    let mut annotators = project.annotators()?;
     if !filter.annotators.is_empty() {
-        header.annotators.retain(|a| filter.annotators.contains(a));
+        annotators.retain(|a| filter.annotators.contains(a));
     }
-    Ok(header)
+    Ok(ExportHeader {
+        scheme: project.scheme()?,
+        annotators,
+        origin: project.export_origin(filter)?,
+        options: options.clone(),
+    })
 }
 
 /// Writes a single-file format for the documents `filter` keeps to `out` (standard output,
@@ -148,7 +158,18 @@ pub fn write_to(
     filter: &ExportFilter,
     out: &mut dyn Write,
 ) -> Result<ExportSummary, ExportError> {
-    let header = header_for(project, filter)?;
+    write_to_with(project, format, filter, &FormatOptions::default(), out)
+}
+
+/// [`write_to`] with the format's options.
+pub fn write_to_with(
+    project: &Project,
+    format: ExportFormat,
+    filter: &ExportFilter,
+    options: &FormatOptions,
+    out: &mut dyn Write,
+) -> Result<ExportSummary, ExportError> {
+    let header = header_for(project, filter, options)?;
     let trap = ErrorTrap::default();
     let mut docs = trap.wrap(project.export_documents(filter));
     let summary = format.write_file(&header, &mut docs, out)?;
@@ -165,7 +186,7 @@ pub fn write_into(
     filter: &ExportFilter,
     dir: &Path,
 ) -> Result<ExportSummary, ExportError> {
-    let header = header_for(project, filter)?;
+    let header = header_for(project, filter, &FormatOptions::default())?;
     std::thread::scope(|scope| {
         let (tx, rx) = std::sync::mpsc::sync_channel::<ExportDocument>(16);
         let header = &header;
@@ -234,7 +255,9 @@ pub fn export_to_path(
             let path = name
                 .as_ref()
                 .map_or_else(|| out.clone(), |n| part_path(out, n));
-            let (temp, summary) = write_temp(&path, |w| write_to(project, format, filter, w))?;
+            let (temp, summary) = write_temp(&path, |w| {
+                write_to_with(project, format, filter, &request.options, w)
+            })?;
             pending.push((path, temp, Some(summary)));
         }
         if format == ExportFormat::LabelStudio {
@@ -314,7 +337,9 @@ fn write_temp(
         Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
         _ => PathBuf::from("."),
     };
-    let mut temp = NamedTempFile::new_in(&dir).map_err(|err| at(out, err.into()))?;
+    clean_stale_parts(out);
+    let mut temp = with_part_builder(out, false, |b| b.tempfile_in(&dir))
+        .map_err(|err| at(out, err.into()))?;
     let summary = {
         let mut writer = std::io::BufWriter::new(temp.as_file_mut());
         let summary = write(&mut writer).map_err(|err| at(out, err))?;
@@ -348,9 +373,8 @@ pub fn write_folder_atomically<T>(
         Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
         _ => std::path::PathBuf::from("."),
     };
-    let temp = tempfile::Builder::new()
-        .prefix(".stet-export-")
-        .tempdir_in(&parent)?;
+    clean_stale_parts(out);
+    let temp = with_part_builder(out, true, |b| b.tempdir_in(&parent))?;
     let result = build(temp.path())?;
     if out.exists() {
         std::fs::remove_dir(out)?;
@@ -362,6 +386,92 @@ pub fn write_folder_atomically<T>(
         return Err(err.into());
     }
     Ok(result)
+}
+
+/// The suffix of a file or folder an export is being written to.
+const PART_SUFFIX: &str = ".stet-part";
+
+/// How an export's temporary file or folder is made: named after the output and this
+/// process (`data.jsonl.1234.XXXX.stet-part`, where a user sees it if an export is ever cut
+/// off), with the permissions a plain file or folder gets (the umask applies).
+fn with_part_builder<T>(
+    out: &Path,
+    folder: bool,
+    make: impl FnOnce(&tempfile::Builder<'_, '_>) -> T,
+) -> T {
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "export".into());
+    let prefix = format!("{name}.{}.", std::process::id());
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix).suffix(PART_SUFFIX);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = if folder { 0o777 } else { 0o666 };
+        builder.permissions(std::fs::Permissions::from_mode(mode));
+    }
+    #[cfg(not(unix))]
+    let _ = folder;
+    make(&builder)
+}
+
+/// Removes what an earlier export to `out` left behind when it was cut off: temporary
+/// files and folders of processes that no longer run (or, where that cannot be told, that
+/// are a day old).
+fn clean_stale_parts(out: &Path) {
+    let Some(name) = out.file_name().map(|n| n.to_string_lossy().into_owned()) else {
+        return;
+    };
+    let dir = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
+        _ => PathBuf::from("."),
+    };
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return;
+    };
+    let prefix = format!("{name}.");
+    for entry in entries.flatten() {
+        let file_name = entry.file_name().to_string_lossy().into_owned();
+        let Some(rest) = file_name
+            .strip_prefix(&prefix)
+            .and_then(|rest| rest.strip_suffix(PART_SUFFIX))
+        else {
+            continue;
+        };
+        let Some(pid) = rest.split('.').next().and_then(|p| p.parse::<u32>().ok()) else {
+            continue;
+        };
+        if pid == std::process::id() || !is_stale(pid, &entry) {
+            continue;
+        }
+        let path = entry.path();
+        let removed = if path.is_dir() {
+            std::fs::remove_dir_all(&path)
+        } else {
+            std::fs::remove_file(&path)
+        };
+        if let Err(err) = removed {
+            tracing::warn!(
+                "{}: cannot remove an old partial export: {err}",
+                path.display()
+            );
+        }
+    }
+}
+
+/// Whether the process that made a partial export is gone.
+fn is_stale(pid: u32, entry: &std::fs::DirEntry) -> bool {
+    if cfg!(target_os = "linux") {
+        return !Path::new(&format!("/proc/{pid}")).exists();
+    }
+    entry
+        .metadata()
+        .and_then(|m| m.modified())
+        .ok()
+        .and_then(|at| at.elapsed().ok())
+        .is_some_and(|age| age > std::time::Duration::from_secs(24 * 3600))
 }
 
 /// Names the path in an error.
