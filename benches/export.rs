@@ -69,6 +69,7 @@ fn document(n: usize) -> NewDocument {
                 String::new()
             },
             origin: Origin::Imported,
+            attributes: Default::default(),
         });
         // A nested span: the sentence's first ten characters.
         spans.push(NewSpan {
@@ -77,6 +78,7 @@ fn document(n: usize) -> NewDocument {
             annotator: "ben".into(),
             note: String::new(),
             origin: Origin::Imported,
+            attributes: Default::default(),
         });
     }
     NewDocument {

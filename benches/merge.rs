@@ -49,6 +49,7 @@ fn document(i: usize, text: &str, annotator: &str, shift: usize) -> NewDocument 
             annotator: annotator.to_owned(),
             note: String::new(),
             origin: Origin::Manual,
+            attributes: Default::default(),
         })
         .collect();
     NewDocument {

@@ -153,6 +153,7 @@ fn bench_project(c: &mut Criterion, generated: &[Generated]) {
                         annotator: who.into(),
                         note: String::new(),
                         origin: Origin::Imported,
+                        attributes: Default::default(),
                     })
                 })
                 .collect(),

@@ -38,6 +38,7 @@ fn span(text: &str, annotator: &str, label: &str, needle: &str) -> NewSpan {
         annotator: annotator.into(),
         note: String::new(),
         origin: Origin::Manual,
+        attributes: Default::default(),
     }
 }
 
@@ -92,8 +93,10 @@ fn scheme(labels: &[&str]) -> LabelScheme {
                 color: "#888888".into(),
                 hotkey: None,
                 description: String::new(),
+                ..Default::default()
             })
             .collect(),
+        relations: Vec::new(),
     }
 }
 
@@ -112,6 +115,7 @@ fn alpha_u_reproduces_krippendorff_2004_from_a_project() {
                 annotator: annotator.into(),
                 note: String::new(),
                 origin: Origin::Manual,
+                attributes: Default::default(),
             });
         }
     }
@@ -452,6 +456,7 @@ fn span_f1_by_hand() {
         annotator: who.into(),
         note: String::new(),
         origin: Origin::Manual,
+        attributes: Default::default(),
     };
     project
         .add_document(&document(

@@ -272,7 +272,7 @@ fn bad_inputs() -> BadInputs {
     .unwrap();
     bad.push((
         p("label.jsonl"),
-        ":2: span 1: label \"rumour\" is not in the project's scheme (claim, quote, figure, denial)",
+        ":2: span 1: label \"rumour\" is not in the project's scheme (claim, quote, figure, denial, source)",
     ));
     bad.push((p("missing.txt"), "no such file or folder"));
     BadInputs {

@@ -128,7 +128,13 @@ fn the_window_keeps_its_lock_through_every_background_job_and_other_programs() {
             "import",
             Box::new(|| {
                 let mut project = Project::open(&path, Access::ReadWrite).unwrap();
-                import_paths(&mut project, std::slice::from_ref(&second), "ana", &mut |_, _| {}).unwrap();
+                import_paths(
+                    &mut project,
+                    std::slice::from_ref(&second),
+                    "ana",
+                    &mut |_, _| {},
+                )
+                .unwrap();
             }),
         ),
         (

@@ -577,14 +577,17 @@ fn a_label_our_scheme_lacks_is_added_with_their_colour_and_reported() {
                 color: "#12AB34".into(),
                 hotkey: Some("1".into()),
                 description: "Unconfirmed reports.".into(),
+                ..Default::default()
             },
             LabelDef {
                 name: "claim".into(),
                 color: "#000000".into(),
                 hotkey: Some("9".into()),
                 description: String::new(),
+                ..Default::default()
             },
         ],
+        relations: Vec::new(),
     };
     let mut theirs = Project::create(&theirs_path, &scheme).unwrap();
     let id = add(&mut theirs, "Peskov", PESKOV);
@@ -609,12 +612,16 @@ fn a_label_our_scheme_lacks_is_added_with_their_colour_and_reported() {
             color: "#12ab34".into(),
             hotkey: None,
             description: "Unconfirmed reports.".into(),
+            ..Default::default()
         }]
     );
     assert!(report.summary().ends_with("labels added: rumour (#12ab34)"));
     let scheme = mine.scheme().unwrap();
     let names: Vec<&str> = scheme.labels.iter().map(|l| l.name.as_str()).collect();
-    assert_eq!(names, ["claim", "quote", "figure", "denial", "rumour"]);
+    assert_eq!(
+        names,
+        ["claim", "quote", "figure", "denial", "source", "rumour"]
+    );
     // Our colour for a label we share is ours.
     assert_ne!(scheme.labels[0].color, "#000000");
     // The project knows the new label at once.

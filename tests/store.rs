@@ -90,7 +90,7 @@ fn invalid_spans_are_refused_with_the_reason() {
         .unwrap_err();
     assert_eq!(
         err.to_string(),
-        "label \"rumour\" is not in the project's scheme (claim, quote, figure, denial)"
+        "label \"rumour\" is not in the project's scheme (claim, quote, figure, denial, source)"
     );
     assert!(project.spans(id).unwrap().is_empty());
 }
@@ -107,6 +107,7 @@ fn a_document_with_one_bad_span_is_not_added_at_all() {
             annotator: "ana".into(),
             note: String::new(),
             origin: Origin::Imported,
+            attributes: Default::default(),
         },
         NewSpan {
             range: CharRange::new(0, 7),
@@ -114,6 +115,7 @@ fn a_document_with_one_bad_span_is_not_added_at_all() {
             annotator: "new-annotator".into(),
             note: String::new(),
             origin: Origin::Imported,
+            attributes: Default::default(),
         },
     ];
     let err = project.add_document(&bad).unwrap_err();

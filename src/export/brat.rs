@@ -14,7 +14,10 @@
 //! characters, `T1\tLABEL 0 4;6 12\tpara second`, the fragments' texts joined by one space
 //! as brat requires. `A1\tAnnotator T1 NAME` records whose span it is and
 //! `#1\tAnnotatorNotes T1\tNOTE` its note (line breaks and tabs in notes become spaces).
-//! Label and annotator names are written in brat's storage form (`[A-Za-z0-9_-]`, other
+//! Each attribute value with a closed list is an `A` line too (`A2\tverdict T1 mostly_true`);
+//! free-text and number values join the note. Relations are `R1\tsaid_by Arg1:T3 Arg2:T1`.
+//! `annotation.conf` declares the relations and attributes with the labels they allow.
+//! Label, relation, attribute and annotator names are written in brat's storage form (`[A-Za-z0-9_-]`, other
 //! characters `_`); `visual.conf` shows each label under its real name.
 
 use std::borrow::Cow;
@@ -26,7 +29,7 @@ use std::path::Path;
 
 use super::names::FileNames;
 use super::{ExportDocument, ExportError, ExportHeader, ExportSummary, with_file_sink};
-use crate::model::{CharIndex, CharRange};
+use crate::model::{AttributeKind, CharIndex, CharRange, LabelScheme};
 
 /// Writes the documents that pass `filter` into `dir` (which must exist) as brat standoff.
 pub fn write_brat(
@@ -39,6 +42,8 @@ pub fn write_brat(
     // Annotators are named in the config before the documents are read.
     let annotators = &header.annotators;
     let annotator_names = StorageNames::new(annotators.iter().cloned());
+    let relation_names = StorageNames::new(scheme.relations.iter().map(|r| r.name.clone()));
+    let attributes = BratAttributes::new(scheme);
     write_file(&dir.join("annotation.conf"), |out| {
         writeln!(
             out,
@@ -49,6 +54,21 @@ pub fn write_brat(
             writeln!(out, "{}", labels.get(&label.name))?;
         }
         writeln!(out, "\n[relations]")?;
+        for relation in &scheme.relations {
+            let ends = |list: &[String]| {
+                list.iter()
+                    .map(|l| labels.get(l))
+                    .collect::<Vec<_>>()
+                    .join("|")
+            };
+            writeln!(
+                out,
+                "{}\tArg1:{}, Arg2:{}",
+                relation_names.get(&relation.name),
+                ends(&relation.from),
+                ends(&relation.to)
+            )?;
+        }
         writeln!(
             out,
             "# Spans may nest and overlap, as they can in stet.\n<OVERLAP>\tArg1:<ENTITY>, Arg2:<ENTITY>, <OVL-TYPE>:<ANY>"
@@ -57,6 +77,20 @@ pub fn write_brat(
         if !annotators.is_empty() {
             let values: Vec<&str> = annotators.iter().map(|a| annotator_names.get(a)).collect();
             writeln!(out, "Annotator\tArg:<ENTITY>, Value:{}", values.join("|"))?;
+        }
+        for attribute in &attributes.declared {
+            writeln!(
+                out,
+                "{}\tArg:{}, Value:{}",
+                attribute.form,
+                attribute
+                    .labels
+                    .iter()
+                    .map(|l| labels.get(l))
+                    .collect::<Vec<_>>()
+                    .join("|"),
+                attribute.values.join("|")
+            )?;
         }
         Ok(())
     })?;
@@ -95,7 +129,9 @@ pub fn write_brat(
             };
             let index = CharIndex::new(&text);
             let mut ann = String::from_utf8(sink.buffer()).unwrap_or_default();
-            let (mut t, mut n) = (0, 0);
+            let (mut t, mut n, mut a) = (0, 0, 0);
+            // Each written span's `T` number, for the relations.
+            let mut written: HashMap<i64, usize> = HashMap::new();
             for span in &doc.spans {
                 let covered = index.slice(&text, span.range);
                 fragments(covered, span.range, &mut frags);
@@ -116,15 +152,34 @@ pub fn write_brat(
                     }
                     ann.push_str(index.slice(&text, *r));
                 }
+                written.insert(span.id, t);
+                a += 1;
                 let _ = writeln!(
                     ann,
-                    "\nA{t}\tAnnotator T{t} {}",
+                    "\nA{a}\tAnnotator T{t} {}",
                     annotator_names.get(&span.annotator)
                 );
-                if !span.note.is_empty() {
+                // Closed-list attributes become brat attributes; free text and numbers,
+                // which brat has no attribute for, join the note as `name: value`.
+                let mut note = span.note.clone();
+                for (name, value) in &span.attributes {
+                    match attributes.form(&span.label, name, value) {
+                        Some((attribute, value)) => {
+                            a += 1;
+                            let _ = writeln!(ann, "A{a}\t{attribute} T{t} {value}");
+                        }
+                        None => {
+                            if !note.is_empty() {
+                                note.push_str("; ");
+                            }
+                            let _ = write!(note, "{name}: {value}");
+                        }
+                    }
+                }
+                if !note.is_empty() {
                     n += 1;
                     let _ = write!(ann, "#{n}\tAnnotatorNotes T{t}\t");
-                    ann.extend(span.note.chars().map(|c| {
+                    ann.extend(note.chars().map(|c| {
                         if matches!(c, '\n' | '\r' | '\t') {
                             ' '
                         } else {
@@ -134,6 +189,21 @@ pub fn write_brat(
                     ann.push('\n');
                 }
                 summary.spans += 1;
+            }
+            let mut r = 0;
+            for relation in &doc.relations {
+                let (Some(from), Some(to)) =
+                    (written.get(&relation.from), written.get(&relation.to))
+                else {
+                    continue;
+                };
+                r += 1;
+                let _ = writeln!(
+                    ann,
+                    "R{r}\t{} Arg1:T{from} Arg2:T{to}",
+                    relation_names.get(&relation.kind)
+                );
+                summary.relations += 1;
             }
             sink.write(dir.join(format!("{stem}.txt")), text.as_bytes().to_vec())?;
             sink.write(dir.join(format!("{stem}.ann")), ann.as_bytes().to_vec())?;
@@ -188,21 +258,7 @@ impl StorageNames {
             if forms.contains_key(&name) {
                 continue;
             }
-            let base: String = name
-                .chars()
-                .map(|c| {
-                    if c.is_ascii_alphanumeric() || c == '_' || c == '-' {
-                        c
-                    } else {
-                        '_'
-                    }
-                })
-                .collect();
-            let base = if base.is_empty() {
-                "_".to_owned()
-            } else {
-                base
-            };
+            let base = storage_form(&name);
             let mut form = base.clone();
             let mut n = 2;
             while !used.insert(form.clone()) {
@@ -216,6 +272,100 @@ impl StorageNames {
 
     fn get<'a>(&'a self, name: &'a str) -> &'a str {
         self.forms.get(name).map_or(name, String::as_str)
+    }
+}
+
+/// The scheme's closed-list attributes as brat declares them: one `[attributes]` line per
+/// name (labels sharing a name share the line), names and values in storage form.
+struct BratAttributes {
+    declared: Vec<DeclaredAttribute>,
+    /// (label, attribute) → index into `declared`.
+    by_label: HashMap<(String, String), usize>,
+    value_forms: HashMap<(usize, String), String>,
+}
+
+struct DeclaredAttribute {
+    form: String,
+    labels: Vec<String>,
+    values: Vec<String>,
+}
+
+impl BratAttributes {
+    fn new(scheme: &LabelScheme) -> Self {
+        let names = StorageNames::new(
+            std::iter::once("Annotator".to_owned()).chain(
+                scheme
+                    .labels
+                    .iter()
+                    .flat_map(|l| l.attributes.iter().map(|a| a.name.clone())),
+            ),
+        );
+        let mut declared: Vec<DeclaredAttribute> = Vec::new();
+        let mut by_name: HashMap<&str, usize> = HashMap::new();
+        let mut by_label = HashMap::new();
+        let mut value_forms = HashMap::new();
+        for label in &scheme.labels {
+            for attribute in &label.attributes {
+                if attribute.kind != AttributeKind::Choice {
+                    continue;
+                }
+                let at = *by_name.entry(&attribute.name).or_insert_with(|| {
+                    declared.push(DeclaredAttribute {
+                        form: names.get(&attribute.name).to_owned(),
+                        labels: Vec::new(),
+                        values: Vec::new(),
+                    });
+                    declared.len() - 1
+                });
+                let entry = &mut declared[at];
+                entry.labels.push(label.name.clone());
+                for value in &attribute.values {
+                    if value_forms.contains_key(&(at, value.clone())) {
+                        continue;
+                    }
+                    let mut form = storage_form(value);
+                    let mut n = 2;
+                    while entry.values.contains(&form) {
+                        form = format!("{}_{n}", storage_form(value));
+                        n += 1;
+                    }
+                    entry.values.push(form.clone());
+                    value_forms.insert((at, value.clone()), form);
+                }
+                by_label.insert((label.name.clone(), attribute.name.clone()), at);
+            }
+        }
+        Self {
+            declared,
+            by_label,
+            value_forms,
+        }
+    }
+
+    /// The brat attribute name and value for a span's value, if brat can hold it.
+    fn form(&self, label: &str, name: &str, value: &str) -> Option<(&str, &str)> {
+        let at = *self.by_label.get(&(label.to_owned(), name.to_owned()))?;
+        let value = self.value_forms.get(&(at, value.to_owned()))?;
+        Some((self.declared[at].form.as_str(), value.as_str()))
+    }
+}
+
+/// A name in brat's storage form: `[A-Za-z0-9_-]`, anything else `_`.
+fn storage_form(name: &str) -> String {
+    let form: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if form.is_empty() {
+        "_".to_owned()
+    } else {
+        form
     }
 }
 

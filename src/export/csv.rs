@@ -121,6 +121,7 @@ mod tests {
             origin: Origin::Manual,
             created_at: Timestamp(0),
             updated_at: Timestamp(0),
+            attributes: Default::default(),
         };
         ExportDocument {
             info: DocumentInfo {
@@ -134,6 +135,7 @@ mod tests {
                 span_count: 3,
             },
             meta: Default::default(),
+            relations: Vec::new(),
             spans: vec![
                 span(
                     range_of(&text, "=HYPERLINK(\"http://x\",\"click\")"),

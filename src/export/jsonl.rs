@@ -6,7 +6,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::{ExportDocument, ExportError, ExportHeader, ExportSummary};
-use crate::model::CharIndex;
+use crate::model::{Attributes, CharIndex};
 
 #[derive(Serialize)]
 struct Record<'a> {
@@ -14,6 +14,8 @@ struct Record<'a> {
     title: &'a str,
     text: &'a str,
     spans: Vec<RecordSpan<'a>>,
+    /// Always written (`[]` for none), for the same reason as a span's `note`.
+    relations: Vec<RecordRelation<'a>>,
     meta: &'a Map<String, Value>,
     #[serde(skip_serializing_if = "Option::is_none")]
     project: Option<&'a str>,
@@ -32,11 +34,25 @@ struct RecordSpan<'a> {
     /// Always written (empty for none), so that every span has the same fields: Hugging
     /// Face `datasets` then types `spans` as a list of records rather than of loose JSON.
     note: &'a str,
+    /// Always written (`{}` for none).
+    attributes: &'a Attributes,
+}
+
+#[derive(Serialize)]
+struct RecordRelation<'a> {
+    id: &'a str,
+    #[serde(rename = "type")]
+    kind: &'a str,
+    /// The `id` of a span of the same record.
+    from: &'a str,
+    to: &'a str,
+    annotator: &'a str,
 }
 
 /// Writes one JSON object per document: `{"id", "title", "text", "spans": [{"id", "start",
-/// "end", "label", "text", "annotator", "note"}], "meta", "project"?, "revision"?}`, where
-/// `text[start:end]` in Python is the span's text.
+/// "end", "label", "text", "annotator", "note", "attributes"}], "relations": [{"id", "type",
+/// "from", "to", "annotator"}], "meta", "project"?, "revision"?}`, where `text[start:end]` in
+/// Python is the span's text and a relation's ends are span ids of the same record.
 ///
 /// `project` (this project's uid) and `revision` (its operation log's last entry) are
 /// written when the export holds every annotator's spans of every label (the header's
@@ -64,6 +80,18 @@ pub fn write_jsonl(
                 text: index.slice(&doc.text, span.range),
                 annotator: &span.annotator,
                 note: &span.note,
+                attributes: &span.attributes,
+            })
+            .collect();
+        let relations = doc
+            .relations
+            .iter()
+            .map(|relation| RecordRelation {
+                id: &relation.uid,
+                kind: &relation.kind,
+                from: &relation.from_uid,
+                to: &relation.to_uid,
+                annotator: &relation.annotator,
             })
             .collect();
         let record = Record {
@@ -71,6 +99,7 @@ pub fn write_jsonl(
             title: &doc.info.title,
             text: &doc.text,
             spans,
+            relations,
             meta: &doc.meta,
             project: origin.map(|(uid, _)| uid.as_str()),
             revision: origin.map(|(_, revision)| *revision),
@@ -81,6 +110,7 @@ pub fn write_jsonl(
         out.write_all(&line)?;
         summary.documents += 1;
         summary.spans += doc.spans.len();
+        summary.relations += doc.relations.len();
     }
     out.flush()?;
     Ok(summary)

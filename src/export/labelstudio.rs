@@ -8,6 +8,11 @@
 //! Offsets are Unicode code points into `data.text`, end-exclusive: Label Studio stores code
 //! points for Text regions, and its converter slices `text[start:end]` in Python.
 //!
+//! A span's attribute values follow as per-region results with the region's id (`choices`,
+//! `textarea` or `number` under the control `LABEL.NAME`), and relations as `{"from_id",
+//! "to_id", "type": "relation", "direction": "right", "labels": [KIND]}` between region ids of
+//! the same annotation; the config declares `<Relations>` and per-region controls.
+//!
 //! Label Studio refuses an import whose `completed_by` is not the id or e-mail of one of its
 //! own users, so annotations carry no `completed_by` (Label Studio credits them to whoever
 //! imports). The annotator's name is kept instead in every region's `meta.annotator`, which
@@ -17,17 +22,17 @@
 use std::io::Write;
 
 use serde::Serialize;
-use serde_json::{Map, Value};
+use serde_json::{Map, Value, json};
 
 use super::{ExportDocument, ExportError, ExportHeader, ExportSummary};
-use crate::model::{CharIndex, LabelScheme};
+use crate::model::{AttributeKind, CharIndex, LabelScheme};
 
 #[derive(Serialize)]
 struct Task<'a> {
     id: usize,
     data: TaskData<'a>,
     meta: &'a Map<String, Value>,
-    annotations: Vec<Annotation<'a>>,
+    annotations: Vec<Annotation>,
 }
 
 #[derive(Serialize)]
@@ -38,9 +43,10 @@ struct TaskData<'a> {
 }
 
 #[derive(Serialize)]
-struct Annotation<'a> {
+struct Annotation {
     id: usize,
-    result: Vec<Region<'a>>,
+    /// Label regions, then per-region attribute values, then relations.
+    result: Vec<Value>,
     was_cancelled: bool,
     ground_truth: bool,
 }
@@ -74,13 +80,14 @@ struct RegionMeta<'a> {
 
 /// Writes the documents that pass `filter` as a JSON array of Label Studio tasks.
 pub fn write_labelstudio(
-    _header: &ExportHeader,
+    header: &ExportHeader,
     docs: &mut dyn Iterator<Item = ExportDocument>,
     out: &mut dyn Write,
 ) -> Result<ExportSummary, ExportError> {
     let mut summary = ExportSummary::default();
     let mut buf = Vec::new();
     let mut annotation_id = 0;
+    let mut relations = 0;
     out.write_all(b"[")?;
     for doc in docs {
         let index = CharIndex::new(&doc.text);
@@ -92,11 +99,10 @@ pub fn write_labelstudio(
             .into_iter()
             .map(|who| {
                 annotation_id += 1;
-                let result = doc
-                    .spans
-                    .iter()
-                    .filter(|s| s.annotator == who)
-                    .map(|s| Region {
+                let mut result: Vec<Value> = Vec::new();
+                let mut values: Vec<Value> = Vec::new();
+                for s in doc.spans.iter().filter(|s| s.annotator == who) {
+                    let region = Region {
                         id: format!("s{}", s.id),
                         from_name: "label",
                         to_name: "text",
@@ -116,8 +122,28 @@ pub fn write_labelstudio(
                                 vec![s.note.as_str()]
                             },
                         },
-                    })
-                    .collect();
+                    };
+                    for (name, value) in &s.attributes {
+                        let kind = header
+                            .scheme
+                            .label(&s.label)
+                            .and_then(|l| l.attribute(name))
+                            .map_or(AttributeKind::Text, |a| a.kind);
+                        values.push(attribute_result(&region, &s.label, name, value, kind));
+                    }
+                    result.push(serde_json::to_value(&region).unwrap_or(Value::Null));
+                }
+                result.append(&mut values);
+                for relation in doc.relations.iter().filter(|r| r.annotator == who) {
+                    result.push(json!({
+                        "from_id": format!("s{}", relation.from),
+                        "to_id": format!("s{}", relation.to),
+                        "type": "relation",
+                        "direction": "right",
+                        "labels": [relation.kind],
+                    }));
+                    relations += 1;
+                }
                 Annotation {
                     id: annotation_id,
                     result,
@@ -149,7 +175,51 @@ pub fn write_labelstudio(
     }
     out.write_all(b"\n]\n")?;
     out.flush()?;
+    summary.relations = relations;
     Ok(summary)
+}
+
+/// A span's attribute value as Label Studio's per-region result: the region's id and range
+/// under the attribute's control (`LABEL.NAME`), as `choices`, `textarea` or `number`.
+fn attribute_result(
+    region: &Region<'_>,
+    label: &str,
+    name: &str,
+    value: &str,
+    kind: AttributeKind,
+) -> Value {
+    let mut body = json!({
+        "start": region.value.start,
+        "end": region.value.end,
+        "text": region.value.text,
+    });
+    let (kind_name, key, written) = match kind {
+        AttributeKind::Choice => ("choices", "choices", json!([value])),
+        AttributeKind::Text => ("textarea", "text", json!([value])),
+        AttributeKind::Number => (
+            "number",
+            "number",
+            value
+                .parse::<f64>()
+                .ok()
+                .and_then(serde_json::Number::from_f64)
+                .map_or_else(|| json!(value), Value::Number),
+        ),
+    };
+    body[key] = written;
+    json!({
+        "id": region.id,
+        "from_name": control_name(label, name),
+        "to_name": "text",
+        "type": kind_name,
+        "origin": "manual",
+        "value": body,
+    })
+}
+
+/// The labeling config's control for one label's attribute.
+fn control_name(label: &str, attribute: &str) -> String {
+    format!("{label}.{attribute}")
 }
 
 /// The Label Studio labeling config for a scheme: a `Labels` control named `label` over a
@@ -163,7 +233,38 @@ pub fn labelstudio_config(scheme: &LabelScheme) -> String {
             label.rgb()
         ));
     }
-    xml.push_str("  </Labels>\n  <Text name=\"text\" value=\"$text\"/>\n</View>\n");
+    xml.push_str("  </Labels>\n  <Text name=\"text\" value=\"$text\"/>\n");
+    if !scheme.relations.is_empty() {
+        xml.push_str("  <Relations>\n");
+        for relation in &scheme.relations {
+            xml.push_str(&format!(
+                "    <Relation value=\"{}\"/>\n",
+                xml_attr(&relation.name)
+            ));
+        }
+        xml.push_str("  </Relations>\n");
+    }
+    for label in &scheme.labels {
+        for attribute in &label.attributes {
+            let common = format!(
+                "name=\"{}\" toName=\"text\" perRegion=\"true\" visibleWhen=\"region-selected\" whenLabelValue=\"{}\"",
+                xml_attr(&control_name(&label.name, &attribute.name)),
+                xml_attr(&label.name)
+            );
+            match attribute.kind {
+                AttributeKind::Choice => {
+                    xml.push_str(&format!("  <Choices {common} choice=\"single\">\n"));
+                    for value in &attribute.values {
+                        xml.push_str(&format!("    <Choice value=\"{}\"/>\n", xml_attr(value)));
+                    }
+                    xml.push_str("  </Choices>\n");
+                }
+                AttributeKind::Text => xml.push_str(&format!("  <TextArea {common}/>\n")),
+                AttributeKind::Number => xml.push_str(&format!("  <Number {common}/>\n")),
+            }
+        }
+    }
+    xml.push_str("</View>\n");
     xml
 }
 
@@ -195,7 +296,7 @@ mod tests {
         let xml = labelstudio_config(&LabelScheme::newsroom());
         assert!(xml.contains("<Label value=\"claim\" background=\"#f2b33d\"/>"));
         assert!(xml.contains("<Text name=\"text\" value=\"$text\"/>"));
-        assert_eq!(xml.matches("<Label ").count(), 4);
+        assert_eq!(xml.matches("<Label ").count(), 5);
     }
 
     #[test]

@@ -73,6 +73,10 @@ pub struct ExportSummary {
     pub split_words: usize,
     /// Documents with no token at all, which WebAnno TSV cannot hold (not written).
     pub skipped_documents: usize,
+    /// Relations written.
+    pub relations: usize,
+    /// Relations between exported spans that the format has no place for.
+    pub relations_left_out: usize,
 }
 
 impl ExportSummary {
@@ -83,6 +87,14 @@ impl ExportSummary {
         self.left_out += other.left_out;
         self.split_words += other.split_words;
         self.skipped_documents += other.skipped_documents;
+        self.relations += other.relations;
+        self.relations_left_out += other.relations_left_out;
+    }
+
+    /// Counts as left out the relations of `seen` (those the documents held) that the
+    /// writer did not write.
+    pub fn relations_seen(&mut self, seen: usize) {
+        self.relations_left_out = seen.saturating_sub(self.relations);
     }
 }
 

@@ -3,15 +3,16 @@
 //! Offsets count Unicode code points of `text` exactly as the record gives it. Every error
 //! names the line, and any error rejects the whole file.
 
+use std::collections::HashMap;
 use std::path::Path;
 
 use serde_json::{Map, Value};
 
 use super::{
-    Article, ArticleSpan, ExportOrigin, IngestError, Problem, SourceFormat, first_line_title,
-    make_title,
+    Article, ArticleRelation, ArticleSpan, ExportOrigin, IngestError, Problem, SourceFormat,
+    first_line_title, make_title,
 };
-use crate::model::{CharIndex, CharRange};
+use crate::model::{Attributes, CharIndex, CharRange};
 
 /// How much of a span's text an error message quotes.
 const QUOTE_CHARS: usize = 40;
@@ -168,9 +169,11 @@ fn read_record(value: Value) -> Result<Article, String> {
     article.export = read_origin(&record)?;
 
     let checker = SpanChecker::new(&text);
-    let mut spans = Vec::new();
+    let mut spans: Vec<ArticleSpan> = Vec::new();
     // Repeated spans are kept once (a set: records of token-level tags hold many).
-    let mut seen = std::collections::HashSet::new();
+    let mut seen: HashMap<ArticleSpan, usize> = HashMap::new();
+    // The record's own span ids (a stet uid, a doccano number, `T3`) → index in `spans`.
+    let mut ids: HashMap<String, usize> = HashMap::new();
     for (key, form) in [
         ("spans", Form::Objects),
         ("entities", Form::Objects),
@@ -187,9 +190,22 @@ fn read_record(value: Value) -> Result<Article, String> {
                     continue;
                 }
                 for (at, item) in items.iter().enumerate() {
-                    let span = checker.read(at + 1, item, form)?;
-                    if seen.insert(span.clone()) {
-                        spans.push(span);
+                    let n = at + 1;
+                    let span = checker.read(n, item, form)?;
+                    let id = span_id(item);
+                    let index = *seen.entry(span.clone()).or_insert_with(|| {
+                        spans.push(span.clone());
+                        spans.len() - 1
+                    });
+                    if let Some(id) = id
+                        && ids
+                            .insert(id.clone(), index)
+                            .is_some_and(|other| other != index)
+                    {
+                        return Err(format!(
+                            "span {n} ({} {}) has the id {id:?} of another span of the record",
+                            span.label, span.range
+                        ));
                     }
                 }
             }
@@ -213,9 +229,130 @@ fn read_record(value: Value) -> Result<Article, String> {
             span.range
         ));
     }
+    if article.export.is_none() {
+        // A file's own ids only join its relations to its spans; stet gives new uids.
+        for span in &mut spans {
+            span.uid = None;
+        }
+    }
+    article.relations = read_relations(&record, &ids, spans.len())?;
     article.spans = spans;
     article.text = text;
     Ok(article)
+}
+
+/// A span's id in its record, as a string: stet's uids, doccano's numbers, brat-like `T3`.
+fn span_id(item: &Value) -> Option<String> {
+    match item.get("id")? {
+        Value::String(id) if !id.is_empty() => Some(id.clone()),
+        Value::Number(id) => Some(id.to_string()),
+        _ => None,
+    }
+}
+
+/// Reads a record's `"relations"`: stet's `{"type", "from", "to"}` or doccano's
+/// `{"type", "from_id", "to_id"}`, whose ends are span ids of the same record.
+fn read_relations(
+    record: &Map<String, Value>,
+    ids: &HashMap<String, usize>,
+    span_count: usize,
+) -> Result<Vec<ArticleRelation>, String> {
+    let items = match record.get("relations") {
+        None | Some(Value::Null) => return Ok(Vec::new()),
+        Some(Value::Array(items)) => items,
+        Some(other) => {
+            return Err(format!("\"relations\" must be a list, not {}", kind(other)));
+        }
+    };
+    let mut relations = Vec::with_capacity(items.len());
+    for (at, item) in items.iter().enumerate() {
+        let n = at + 1;
+        let Value::Object(relation) = item else {
+            return Err(format!(
+                "relation {n} must be an object with \"type\", \"from\" and \"to\", not {}",
+                kind(item)
+            ));
+        };
+        let field =
+            |key: &str| optional_str(relation, key).map_err(|m| format!("relation {n}: {m}"));
+        let kind_name = field("type")?
+            .or(field("label")?)
+            .filter(|t| !t.trim().is_empty())
+            .ok_or_else(|| format!("relation {n} has no \"type\""))?
+            .to_owned();
+        let end = |keys: [&str; 2]| -> Result<usize, String> {
+            let (key, value) = keys
+                .iter()
+                .find_map(|k| relation.get(*k).map(|v| (*k, v)))
+                .ok_or_else(|| format!("relation {n} ({kind_name}) has no \"{}\"", keys[0]))?;
+            let id = match value {
+                Value::String(id) => id.clone(),
+                Value::Number(id) => id.to_string(),
+                other => {
+                    return Err(format!(
+                        "relation {n} ({kind_name}): \"{key}\" must be a span id, not {}",
+                        short_json(other)
+                    ));
+                }
+            };
+            ids.get(&id).copied().ok_or_else(|| {
+                if span_count == 0 {
+                    format!("relation {n} ({kind_name}): \"{key}\" is {id:?}, but the record has no spans")
+                } else {
+                    format!(
+                        "relation {n} ({kind_name}): \"{key}\" is {id:?}, which is no span id of the record"
+                    )
+                }
+            })
+        };
+        let from = end(["from", "from_id"])?;
+        let to = end(["to", "to_id"])?;
+        relations.push(ArticleRelation {
+            kind: kind_name,
+            from,
+            to,
+            annotator: field("annotator")?
+                .filter(|a| !a.is_empty())
+                .map(str::to_owned),
+            uid: match relation.get("id") {
+                Some(Value::String(id)) if !id.is_empty() => Some(id.clone()),
+                _ => None,
+            },
+        });
+    }
+    Ok(relations)
+}
+
+/// Reads a span's `"attributes"`: an object of strings (numbers and true/false are taken as
+/// written; null is no value).
+fn read_attributes(value: Option<&Value>) -> Result<Attributes, String> {
+    let mut attributes = Attributes::new();
+    let object = match value {
+        None | Some(Value::Null) => return Ok(attributes),
+        Some(Value::Object(object)) => object,
+        Some(other) => {
+            return Err(format!(
+                "\"attributes\" must be an object, not {}",
+                kind(other)
+            ));
+        }
+    };
+    for (name, value) in object {
+        let value = match value {
+            Value::Null => continue,
+            Value::String(s) => s.clone(),
+            Value::Number(n) => n.to_string(),
+            Value::Bool(b) => b.to_string(),
+            other => {
+                return Err(format!(
+                    "attribute {name:?} must be a string, not {}",
+                    kind(other)
+                ));
+            }
+        };
+        attributes.insert(name.clone(), value);
+    }
+    Ok(attributes)
 }
 
 /// Whether a doccano `label` list holds document labels (strings) rather than spans.
@@ -274,6 +411,8 @@ impl<'t> SpanChecker<'t> {
                     .filter(|name| !name.is_empty())
                     .map(str::to_owned);
                 let note = field("note")?.unwrap_or_default().to_owned();
+                let attributes = read_attributes(span.get("attributes"))
+                    .map_err(|msg| format!("span {n} ({range}): {msg}"))?;
                 if let Some(claimed) = field("text")? {
                     self.check_text(n, range, claimed)?;
                 }
@@ -289,6 +428,8 @@ impl<'t> SpanChecker<'t> {
                     annotator,
                     note,
                     uid,
+                    attributes,
+                    origin: None,
                 })
             }
             Form::Doccano => {
@@ -311,6 +452,8 @@ impl<'t> SpanChecker<'t> {
                     annotator: None,
                     note: String::new(),
                     uid: None,
+                    attributes: Attributes::new(),
+                    origin: None,
                 })
             }
         }

@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value};
 
-use crate::model::CharRange;
+use crate::model::{Attributes, CharRange, Origin};
 
 pub use decode::{decode_owned, decode_text};
 pub use walk::{Collected, collect_paths};
@@ -95,6 +95,8 @@ pub struct Article {
     /// The stet project a JSONL record was exported from, when the record says so: such a
     /// file is merged like that project, not imported as new tags.
     pub export: Option<ExportOrigin>,
+    /// Links between the article's spans.
+    pub relations: Vec<ArticleRelation>,
 }
 
 /// Where a record of a stet JSONL export came from: the project's uid and how far its
@@ -117,6 +119,7 @@ impl Article {
             annotator: None,
             line: None,
             export: None,
+            relations: Vec::new(),
         }
     }
 }
@@ -130,6 +133,22 @@ pub struct ArticleSpan {
     pub annotator: Option<String>,
     pub note: String,
     /// The span's uid in the project it was exported from (stet JSONL `"id"`).
+    pub uid: Option<String>,
+    /// The span's attribute values (checked against the scheme by the store).
+    pub attributes: Attributes,
+    /// Where the span came from, when the file says (a suggestion, say); imported otherwise.
+    pub origin: Option<Origin>,
+}
+
+/// A link read with an article: a relation kind from one of its spans to another (indices
+/// into [`Article::spans`]); the kind is checked against a scheme by the store.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct ArticleRelation {
+    pub kind: String,
+    pub from: usize,
+    pub to: usize,
+    pub annotator: Option<String>,
+    /// The relation's uid in the project it was exported from (stet JSONL `"id"`).
     pub uid: Option<String>,
 }
 

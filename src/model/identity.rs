@@ -6,8 +6,8 @@ use std::fmt;
 
 use sha2::{Digest, Sha256};
 
-use super::CharRange;
 use super::text::char_len;
+use super::{Attributes, CharRange};
 
 /// A text's identity: its SHA-256, the uid derived from it, and its length in code points.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -55,6 +55,20 @@ pub struct SpanVersion(pub u128);
 impl SpanVersion {
     /// The version of a span with these contents.
     pub fn of(doc_uid: &str, range: CharRange, label: &str, annotator: &str, note: &str) -> Self {
+        Self::with_attributes(doc_uid, range, label, annotator, note, &Attributes::new())
+    }
+
+    /// The version of a span with these contents and attribute values. Without attributes
+    /// it is [`SpanVersion::of`] (so versions stored before attributes existed still match);
+    /// each attribute adds its name and value, in name order.
+    pub fn with_attributes(
+        doc_uid: &str,
+        range: CharRange,
+        label: &str,
+        annotator: &str,
+        note: &str,
+        attributes: &Attributes,
+    ) -> Self {
         let mut hasher = Sha256::new();
         let mut field = |bytes: &[u8]| {
             hasher.update((bytes.len() as u64).to_le_bytes());
@@ -66,6 +80,10 @@ impl SpanVersion {
         field(label.as_bytes());
         field(annotator.as_bytes());
         field(note.as_bytes());
+        for (name, value) in attributes {
+            field(name.as_bytes());
+            field(value.as_bytes());
+        }
         let digest = hasher.finalize();
         let mut first = [0u8; 16];
         first.copy_from_slice(&digest[..16]);
@@ -79,6 +97,34 @@ impl SpanVersion {
             .flatten()
             .map(Self)
     }
+}
+
+/// A relation's version: the SHA-256 of its document uid, kind, end span uids and
+/// annotator, like a span's. Relations are added and deleted, never changed, so two copies
+/// differ only when one side changed an end.
+pub fn relation_version(
+    doc_uid: &str,
+    kind: &str,
+    from_uid: &str,
+    to_uid: &str,
+    annotator: &str,
+) -> SpanVersion {
+    let mut hasher = Sha256::new();
+    for bytes in [
+        b"relation".as_slice(),
+        doc_uid.as_bytes(),
+        kind.as_bytes(),
+        from_uid.as_bytes(),
+        to_uid.as_bytes(),
+        annotator.as_bytes(),
+    ] {
+        hasher.update((bytes.len() as u64).to_le_bytes());
+        hasher.update(bytes);
+    }
+    let digest = hasher.finalize();
+    let mut first = [0u8; 16];
+    first.copy_from_slice(&digest[..16]);
+    SpanVersion(u128::from_be_bytes(first))
 }
 
 impl fmt::Display for SpanVersion {

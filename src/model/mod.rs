@@ -8,9 +8,12 @@ mod span;
 mod text;
 mod words;
 
-pub use identity::{Fingerprint, SpanVersion, sha256_hex, uid_of_sha256};
-pub use scheme::{Color, DEFAULT_SCHEME_RON, LabelDef, LabelScheme, SchemeError};
-pub use span::{CharRange, DocStatus, Origin, Span, SpanError, Timestamp};
+pub use identity::{Fingerprint, SpanVersion, relation_version, sha256_hex, uid_of_sha256};
+pub use scheme::{
+    AttributeDef, AttributeKind, Color, DEFAULT_SCHEME_RON, LabelDef, LabelScheme, RelationDef,
+    SchemeError,
+};
+pub use span::{Attributes, CharRange, DocStatus, Origin, Relation, Span, SpanError, Timestamp};
 pub use text::{
     CharIndex, char_len, next_word_edge, slice_chars, snap_to_words, to_ascii_digits,
     trim_whitespace, word_at,

@@ -184,6 +184,9 @@ impl DocStatus {
     }
 }
 
+/// A span's attribute values, by attribute name (`verdict` → `false`).
+pub type Attributes = std::collections::BTreeMap<String, String>;
+
 /// A stored span: one annotator's label on one range of one document.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Span {
@@ -198,6 +201,29 @@ pub struct Span {
     pub origin: Origin,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
+    /// Values of the label's attributes (only those set).
+    #[serde(default, skip_serializing_if = "Attributes::is_empty")]
+    pub attributes: Attributes,
+}
+
+/// A stored relation: one annotator's link of a kind from one span to another of the same
+/// document (a quote `said_by` its source).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Relation {
+    pub id: i64,
+    /// Unique across projects (random, kept by merges).
+    pub uid: String,
+    pub document_id: i64,
+    /// The relation kind's name (`said_by`).
+    pub kind: String,
+    /// The span it starts from and the one it points to, by id here and by uid.
+    pub from: i64,
+    pub to: i64,
+    pub from_uid: String,
+    pub to_uid: String,
+    pub annotator: String,
+    pub origin: Origin,
+    pub created_at: Timestamp,
 }
 
 #[cfg(test)]

@@ -142,6 +142,7 @@ mod tests {
             origin: Origin::Manual,
             created_at: Timestamp(0),
             updated_at: Timestamp(0),
+            attributes: Default::default(),
         }
     }
 
@@ -205,6 +206,7 @@ mod speed {
                 origin: Origin::Manual,
                 created_at: Timestamp(0),
                 updated_at: Timestamp(0),
+                attributes: Default::default(),
             });
         }
         spans.sort_by_key(|s| (s.range.start, std::cmp::Reverse(s.range.end), s.id));

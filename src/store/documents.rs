@@ -5,8 +5,14 @@ use std::collections::HashMap;
 use rusqlite::{OptionalExtension, Transaction, params};
 use serde_json::{Map, Value};
 
+use super::relations::{relation_with, write_relation};
+use super::scheme::read_scheme;
+use super::spans::attributes_json;
 use super::{Project, Result, StoreError, annotator_id_in, known_labels};
-use crate::model::{CharRange, DocStatus, Fingerprint, Origin, SpanError, Timestamp};
+use crate::model::{
+    Attributes, CharRange, DocStatus, Fingerprint, LabelScheme, Origin, Relation, SpanError,
+    Timestamp,
+};
 
 /// A document to add, with the spans that came with it.
 #[derive(Clone, Debug, Default)]
@@ -19,6 +25,8 @@ pub struct NewDocument {
     pub format: String,
     pub meta: Map<String, Value>,
     pub spans: Vec<NewSpan>,
+    /// Links between those spans (indices into `spans`).
+    pub relations: Vec<NewRelation>,
     /// The text's hash and length, if already computed (imports do it on the reader
     /// thread); computed on insert otherwise.
     pub fingerprint: Option<Fingerprint>,
@@ -32,6 +40,17 @@ pub struct NewSpan {
     pub annotator: String,
     pub note: String,
     pub origin: Origin,
+    /// Attribute values, checked against the label's declared attributes.
+    pub attributes: Attributes,
+}
+
+/// A relation to add with a document, between two of its [`NewDocument::spans`] (0-based
+/// indices); it belongs to their annotator's layer.
+#[derive(Clone, Debug)]
+pub struct NewRelation {
+    pub kind: String,
+    pub from: usize,
+    pub to: usize,
 }
 
 /// What adding one document did.
@@ -49,6 +68,14 @@ pub struct InsertOutcome {
 pub enum InsertError {
     #[error("span {index}: {error}")]
     Span { index: usize, error: SpanError },
+    #[error("span {index} ({label}): {message}")]
+    Attribute {
+        index: usize,
+        label: String,
+        message: String,
+    },
+    #[error("relation {index}: {message}")]
+    Relation { index: usize, message: String },
     #[error("{0}")]
     Store(#[from] StoreError),
 }
@@ -90,6 +117,8 @@ pub struct Batch<'p> {
     label_ids: HashMap<String, i64>,
     /// Annotator name → id, filled as annotators appear (forgotten with the batch).
     annotator_ids: HashMap<String, i64>,
+    /// The scheme when the batch began, for attributes and relations.
+    scheme: LabelScheme,
     now: Timestamp,
 }
 
@@ -102,7 +131,9 @@ impl Project {
             stmt.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?
                 .collect::<rusqlite::Result<_>>()?
         };
+        let scheme = read_scheme(&tx)?;
         Ok(Batch {
+            scheme,
             tx,
             label_ids,
             annotator_ids: HashMap::new(),
@@ -232,7 +263,11 @@ impl Batch<'_> {
         let sp = self.tx.savepoint().map_err(|e| (0, e.into()))?;
         let mut outcomes = Vec::with_capacity(docs.len());
         for (i, doc) in docs.iter().enumerate() {
-            let outcome = insert_one(&sp, &self.label_ids, &mut self.annotator_ids, self.now, doc)
+            let known = Known {
+                label_ids: &self.label_ids,
+                scheme: &self.scheme,
+            };
+            let outcome = insert_one(&sp, known, &mut self.annotator_ids, self.now, doc)
                 .map_err(|e| (i, e))?;
             outcomes.push(outcome);
         }
@@ -247,10 +282,17 @@ impl Batch<'_> {
     }
 }
 
-/// Inserts one document and its spans inside the caller's savepoint.
+/// What a batch knows of the project's scheme.
+#[derive(Clone, Copy)]
+struct Known<'b> {
+    label_ids: &'b HashMap<String, i64>,
+    scheme: &'b LabelScheme,
+}
+
+/// Inserts one document, its spans and their relations inside the caller's savepoint.
 fn insert_one(
     conn: &rusqlite::Connection,
-    label_ids: &HashMap<String, i64>,
+    known: Known<'_>,
     annotator_ids: &mut HashMap<String, i64>,
     now: Timestamp,
     doc: &NewDocument,
@@ -297,13 +339,15 @@ fn insert_one(
         }
     };
     let mut spans_added = 0;
+    // The stored id of each of `doc.spans`, new or already present.
+    let mut span_ids = Vec::with_capacity(doc.spans.len());
     for (index, span) in doc.spans.iter().enumerate() {
         let span_error = |error| InsertError::Span {
             index: index + 1,
             error,
         };
         span.range.validate(len_chars).map_err(span_error)?;
-        let Some(&label_id) = label_ids.get(&span.label) else {
+        let Some(&label_id) = known.label_ids.get(&span.label) else {
             return Err(span_error(SpanError::UnknownLabel {
                 label: span.label.clone(),
                 known: known_labels(conn)?,
@@ -333,13 +377,15 @@ fn insert_one(
                 |r| r.get(0),
             )
             .optional()?;
-        if present.is_some() {
+        check_attributes(known.scheme, index + 1, span)?;
+        if let Some(id) = present {
+            span_ids.push(id);
             continue;
         }
         conn.prepare_cached(
             "INSERT INTO spans(document_id, start, \"end\", label_id, annotator_id, note,
-                               origin, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
+                               origin, created_at, updated_at, attributes_json)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9)",
         )?
         .execute(params![
             document_id,
@@ -349,15 +395,117 @@ fn insert_one(
             annotator_id,
             span.note,
             span.origin.as_str(),
-            now.0
+            now.0,
+            attributes_json(&span.attributes)
         ])?;
+        span_ids.push(conn.last_insert_rowid());
         spans_added += 1;
+    }
+    for (index, relation) in doc.relations.iter().enumerate() {
+        insert_relation(conn, known.scheme, doc, &span_ids, index + 1, relation, now)?;
     }
     Ok(InsertOutcome {
         document_id,
         added,
         spans_added,
     })
+}
+
+/// Refuses attribute values the span's label does not declare or allow.
+fn check_attributes(scheme: &LabelScheme, index: usize, span: &NewSpan) -> Result<(), InsertError> {
+    let refuse = |message: String| InsertError::Attribute {
+        index,
+        label: span.label.clone(),
+        message,
+    };
+    let label = scheme.label(&span.label);
+    for (name, value) in &span.attributes {
+        let def = label
+            .and_then(|l| l.attribute(name))
+            .ok_or_else(|| refuse(format!("{} spans have no attribute {name:?}", span.label)))?;
+        def.check(value).map_err(refuse)?;
+    }
+    Ok(())
+}
+
+/// Adds one of a document's relations between spans already inserted, unless the same link
+/// is there already.
+fn insert_relation(
+    conn: &rusqlite::Connection,
+    scheme: &LabelScheme,
+    doc: &NewDocument,
+    span_ids: &[i64],
+    index: usize,
+    relation: &NewRelation,
+    now: Timestamp,
+) -> Result<(), InsertError> {
+    let refuse = |message: String| InsertError::Relation { index, message };
+    let end = |at: usize| {
+        doc.spans
+            .get(at)
+            .zip(span_ids.get(at))
+            .ok_or_else(|| refuse(format!("refers to span {}, which the record lacks", at + 1)))
+    };
+    let (from, &from_id) = end(relation.from)?;
+    let (to, &to_id) = end(relation.to)?;
+    let def = scheme.relation(&relation.kind).ok_or_else(|| {
+        let known: Vec<&str> = scheme.relations.iter().map(|r| r.name.as_str()).collect();
+        refuse(format!(
+            "type {:?} is not in the project's scheme ({})",
+            relation.kind,
+            if known.is_empty() {
+                "which has no relations".to_owned()
+            } else {
+                known.join(", ")
+            }
+        ))
+    })?;
+    if !def.fits(&from.label, &to.label) {
+        return Err(refuse(format!(
+            "{} links {} to {}, not {} to {}",
+            def.name,
+            def.from.join("/"),
+            def.to.join("/"),
+            from.label,
+            to.label
+        )));
+    }
+    if from.annotator != to.annotator {
+        return Err(refuse(format!(
+            "{} links spans of two annotators ({} and {}); a relation stays in one layer",
+            def.name, from.annotator, to.annotator
+        )));
+    }
+    if from_id == to_id {
+        return Err(refuse(format!("{} links a span to itself", def.name)));
+    }
+    let stored = Relation {
+        id: 0,
+        uid: String::new(),
+        document_id: 0,
+        kind: relation.kind.clone(),
+        from: from_id,
+        to: to_id,
+        from_uid: String::new(),
+        to_uid: String::new(),
+        annotator: from.annotator.clone(),
+        origin: from.origin,
+        created_at: now,
+    };
+    if relation_with(conn, &stored)?.is_some() {
+        return Ok(());
+    }
+    let document_id: i64 = conn
+        .prepare_cached("SELECT document_id FROM spans WHERE id = ?1")?
+        .query_row([from_id], |r| r.get(0))?;
+    write_relation(
+        conn,
+        &Relation {
+            document_id,
+            ..stored
+        },
+    )?;
+    Ok(())
 }
 
 fn read_info(row: &rusqlite::Row<'_>) -> rusqlite::Result<DocumentInfo> {

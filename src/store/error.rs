@@ -53,6 +53,10 @@ pub enum StoreError {
     )]
     NotYours { owner: String },
     #[error("{0}")]
+    Attribute(String),
+    #[error("{0}")]
+    Relation(String),
+    #[error("{0}")]
     Database(DatabaseError),
     #[error("corrupt operation log entry {id}: {message}")]
     CorruptOp { id: i64, message: String },

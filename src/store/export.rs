@@ -8,9 +8,10 @@ use rusqlite::params_from_iter;
 use serde_json::{Map, Value};
 
 use super::documents::{DocumentInfo, parse_meta};
+use super::relations::{RELATION_COLUMNS, read_relation};
 use super::spans::{SPAN_COLUMNS, read_span};
 use super::{Project, Result};
-use crate::model::{Span, Timestamp};
+use crate::model::{Relation, Span, Timestamp};
 
 /// Which documents and spans an export includes.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -42,6 +43,8 @@ pub struct ExportDocument {
     pub meta: Map<String, Value>,
     /// The spans that pass the filter, in export order.
     pub spans: Vec<Span>,
+    /// The relations between those spans (both ends exported), in the order they were made.
+    pub relations: Vec<Relation>,
 }
 
 impl Project {
@@ -165,7 +168,8 @@ impl<'p> ExportDocuments<'p> {
             }
         }
         if let (Some(first), Some(last)) = (docs.first(), docs.last()) {
-            let spans = self.spans_between(first.info.id, last.info.id)?;
+            let (first, last) = (first.info.id, last.info.id);
+            let spans = self.spans_between(first, last)?;
             let mut spans = spans.into_iter().peekable();
             for doc in &mut docs {
                 while let Some(span) = spans.next_if(|s| s.document_id <= doc.info.id) {
@@ -175,9 +179,34 @@ impl<'p> ExportDocuments<'p> {
                 }
                 doc.info.span_count = doc.spans.len();
             }
+            let relations = self.relations_between(first, last)?;
+            let mut relations = relations.into_iter().peekable();
+            for doc in &mut docs {
+                let exported: HashSet<i64> = doc.spans.iter().map(|s| s.id).collect();
+                while let Some(relation) = relations.next_if(|r| r.document_id <= doc.info.id) {
+                    if relation.document_id == doc.info.id
+                        && exported.contains(&relation.from)
+                        && exported.contains(&relation.to)
+                    {
+                        doc.relations.push(relation);
+                    }
+                }
+            }
         }
         self.page.extend(docs);
         Ok(())
+    }
+
+    /// The relations of documents `first..=last`, by document then creation.
+    fn relations_between(&self, first: i64, last: i64) -> Result<Vec<Relation>> {
+        let mut stmt = self.project.conn.prepare_cached(&format!(
+            "SELECT {RELATION_COLUMNS} WHERE r.document_id BETWEEN ?1 AND ?2
+             ORDER BY r.document_id, r.id"
+        ))?;
+        let relations = stmt
+            .query_map([first, last], read_relation)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(relations)
     }
 
     /// The filtered spans of documents `first..=last`, in export order.
@@ -251,5 +280,6 @@ fn read_export_document(
         text: row.get(7)?,
         meta,
         spans,
+        relations: Vec::new(),
     })
 }

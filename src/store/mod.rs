@@ -14,8 +14,10 @@ mod export;
 pub mod merge;
 mod open;
 mod ops;
+mod relations;
 mod review;
 mod schema;
+mod scheme;
 mod spans;
 mod stats;
 
@@ -23,11 +25,12 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OptionalExtension};
 
-use crate::model::{LabelDef, LabelScheme, SpanError};
+use crate::model::{LabelScheme, SpanError};
 
 pub use crate::model::{Fingerprint, sha256_hex, uid_of_sha256};
 pub use documents::{
-    Batch, DocumentInfo, InsertError, InsertOutcome, NewDocument, NewSpan, StoredDocument,
+    Batch, DocumentInfo, InsertError, InsertOutcome, NewDocument, NewRelation, NewSpan,
+    StoredDocument,
 };
 pub use error::{DatabaseError, DatabaseErrorKind, StoreError};
 pub use export::{ExportDocument, ExportDocuments, ExportFilter};
@@ -152,35 +155,6 @@ impl Project {
         Ok(self
             .conn
             .pragma_query_value(None, "data_version", |r| r.get(0))?)
-    }
-
-    /// The project's labels in their display order.
-    pub fn scheme(&self) -> Result<LabelScheme> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT name, color, hotkey, description FROM labels ORDER BY position, id")?;
-        let labels = stmt
-            .query_map([], |row| {
-                Ok(LabelDef {
-                    name: row.get(0)?,
-                    color: row.get(1)?,
-                    hotkey: row.get(2)?,
-                    description: row.get(3)?,
-                })
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        let name = self
-            .conn
-            .query_row("SELECT value FROM meta WHERE key = 'scheme'", [], |r| {
-                r.get(0)
-            })
-            .optional()?
-            .unwrap_or_else(|| "project".to_owned());
-        Ok(LabelScheme {
-            name,
-            description: String::new(),
-            labels,
-        })
     }
 
     /// Every annotator who has worked in the project, sorted by name.

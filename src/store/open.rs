@@ -117,6 +117,12 @@ fn inspect(path: &Path) -> Result<Found> {
             Err(not_project("an SQLite database of another program".into()))
         }
         Err(err) if is_not_a_database(&err) => Err(not_project("not an SQLite file".into())),
+        Err(err) if err.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseCorrupt) => {
+            Err(StoreError::Damaged {
+                path: path.to_owned(),
+                problem: format!("its list of tables cannot be read: {err}"),
+            })
+        }
         Err(err) if cannot_open_read_only(&err) => {
             // A WAL project in a read-only folder: look again without the shared memory file.
             let conn = open_immutable(path)?;

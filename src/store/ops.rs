@@ -8,10 +8,11 @@ use rusqlite::{OptionalExtension, Transaction, params};
 use serde::{Deserialize, Serialize};
 
 use super::merge::MergeLog;
+use super::relations::{relation_in, remove_relation, write_relation};
 use super::review::{ReviewStatus, VerdictRecord, write_review_status, write_verdict};
 use super::spans::{remove_span, span_in, write_span, write_status};
 use super::{Project, Result, StoreError, annotator_id_in};
-use crate::model::{DocStatus, Span, Timestamp};
+use crate::model::{DocStatus, Relation, Span, Timestamp};
 
 /// A reversible change, stored as the op's payload.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -49,6 +50,12 @@ pub(super) enum Change {
     Batch {
         changes: Vec<Change>,
     },
+    AddRelation {
+        relation: Relation,
+    },
+    DeleteRelation {
+        relation: Relation,
+    },
     /// A merge of a colleague's work: recorded for the audit trail and for later merges'
     /// history, never undone.
     Merge(MergeLog),
@@ -62,6 +69,8 @@ pub enum OpKind {
     EditSpan,
     SetStatus,
     Review,
+    AddRelation,
+    DeleteRelation,
     Merge,
 }
 
@@ -87,6 +96,8 @@ impl Change {
             Self::SetVerdict { .. } | Self::SetReviewStatus { .. } | Self::Batch { .. } => {
                 OpKind::Review
             }
+            Self::AddRelation { .. } => OpKind::AddRelation,
+            Self::DeleteRelation { .. } => OpKind::DeleteRelation,
             Self::Merge(_) => OpKind::Merge,
         }
     }
@@ -111,6 +122,8 @@ impl Change {
             Self::SetReviewStatus { .. } => "set_review_status",
             Self::Batch { .. } if self.is_deletion() => "delete_span",
             Self::Batch { .. } => "review",
+            Self::AddRelation { .. } => "add_relation",
+            Self::DeleteRelation { .. } => "delete_relation",
             Self::Merge(_) => "merge",
         }
     }
@@ -124,6 +137,9 @@ impl Change {
             | Self::SetVerdict { document_id, .. }
             | Self::SetReviewStatus { document_id, .. } => Some(*document_id),
             Self::Batch { changes } => changes.first().and_then(Change::document_id),
+            Self::AddRelation { relation } | Self::DeleteRelation { relation } => {
+                Some(relation.document_id)
+            }
             Self::Merge(_) => None,
         }
     }
@@ -142,6 +158,9 @@ impl Change {
                     change.span_copies(out);
                 }
             }
+            Self::AddRelation { relation } | Self::DeleteRelation { relation } => {
+                out.push(SpanCopy::Relation(relation));
+            }
             Self::Merge(log) => {
                 for (uid, version) in &log.history {
                     out.push(SpanCopy::Version { uid, version });
@@ -158,6 +177,9 @@ impl Change {
             Self::SetVerdict { span_id, .. } => Some(*span_id),
             Self::SetStatus { .. } | Self::SetReviewStatus { .. } => None,
             Self::Batch { changes } => changes.iter().rev().find_map(Change::span_id),
+            Self::AddRelation { relation } | Self::DeleteRelation { relation } => {
+                Some(relation.from)
+            }
             Self::Merge(_) => None,
         }
     }
@@ -207,6 +229,8 @@ impl Change {
             Self::Batch { changes } => Self::Batch {
                 changes: changes.iter().rev().map(Change::inverse).collect(),
             },
+            Self::AddRelation { relation } => Self::DeleteRelation { relation },
+            Self::DeleteRelation { relation } => Self::AddRelation { relation },
             // A merge is final: the log never offers it for undo.
             merge @ Self::Merge(_) => merge,
         }
@@ -233,6 +257,8 @@ impl Change {
                 .map(Change::summary)
                 .collect::<Vec<_>>()
                 .join(", "),
+            Self::AddRelation { relation } => format!("link {}", relation.kind),
+            Self::DeleteRelation { relation } => format!("unlink {}", relation.kind),
             Self::Merge(log) => format!("merge {}", log.source),
         }
     }
@@ -274,6 +300,12 @@ impl Change {
                     change.apply(tx)?;
                 }
             }
+            Self::AddRelation { relation } => {
+                if relation_in(tx, relation.id)?.is_none() {
+                    write_relation(tx, relation)?;
+                }
+            }
+            Self::DeleteRelation { relation } => remove_relation(tx, relation.id)?,
             Self::Merge(_) => {
                 return Err(StoreError::CorruptOp {
                     id: 0,
@@ -288,6 +320,7 @@ impl Change {
 /// One copy of a span in the log: the whole span, or (from a merge) its uid and a version.
 pub(super) enum SpanCopy<'c> {
     Span(&'c Span),
+    Relation(&'c Relation),
     Version { uid: &'c str, version: &'c str },
 }
 
@@ -402,7 +435,8 @@ pub(super) fn read_span_changes(
 ) -> Result<()> {
     let mut stmt = conn.prepare(
         "SELECT id, payload_json FROM ops
-         WHERE kind IN ('add_span', 'delete_span', 'edit_span', 'review', 'merge')
+         WHERE kind IN ('add_span', 'delete_span', 'edit_span', 'review', 'merge',
+                        'add_relation', 'delete_relation')
          ORDER BY id",
     )?;
     let mut rows = stmt.query([])?;

@@ -5,9 +5,12 @@ use rusqlite::{OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 
 use super::ops::Change;
+use super::relations::{
+    RELATION_COLUMNS, read_relation, relation_in, relation_with, write_relation,
+};
 use super::spans::{remove_span, span_in, span_with, write_span};
 use super::{Project, Result, StoreError, annotator_id_in};
-use crate::model::{Origin, Span, Timestamp};
+use crate::model::{Origin, Relation, Span, Timestamp};
 
 /// The annotator name of the adjudicated (gold) layer.
 pub const GOLD: &str = "gold";
@@ -370,10 +373,65 @@ fn accept_in(
         review_before: *review,
     };
     changes.extend(judged.write(tx)?);
+    changes.extend(accept_relations(tx, span, gold)?);
     if *review == ReviewStatus::Unreviewed {
         *review = ReviewStatus::InReview;
     }
     Ok((gold, changes))
+}
+
+/// The relations of an accepted span whose other end is in gold already come into gold too
+/// (a quote accepted after its source brings its `said_by`), between the gold copies.
+fn accept_relations(tx: &rusqlite::Transaction<'_>, span: &Span, gold: i64) -> Result<Vec<Change>> {
+    let mut changes = Vec::new();
+    let mut stmt = tx.prepare_cached(&format!(
+        "SELECT {RELATION_COLUMNS} WHERE r.from_span = ?1 OR r.to_span = ?1 ORDER BY r.id"
+    ))?;
+    let relations = stmt
+        .query_map([span.id], read_relation)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    for relation in relations {
+        let other_id = if relation.from == span.id {
+            relation.to
+        } else {
+            relation.from
+        };
+        let Some(other) = span_in(tx, other_id)? else {
+            continue;
+        };
+        let Some(other_gold) = span_with(tx, GOLD, other.document_id, other.range, &other.label)?
+        else {
+            continue;
+        };
+        let (from, to) = if relation.from == span.id {
+            (gold, other_gold)
+        } else {
+            (other_gold, gold)
+        };
+        let (Some(from_span), Some(to_span)) = (span_in(tx, from)?, span_in(tx, to)?) else {
+            continue;
+        };
+        let copy = Relation {
+            id: 0,
+            uid: String::new(),
+            from,
+            to,
+            from_uid: from_span.uid,
+            to_uid: to_span.uid,
+            annotator: GOLD.to_owned(),
+            origin: Origin::Adjudicated,
+            created_at: Timestamp::now(),
+            ..relation
+        };
+        if relation_with(tx, &copy)?.is_some() {
+            continue;
+        }
+        let id = write_relation(tx, &copy)?;
+        if let Some(stored) = relation_in(tx, id)? {
+            changes.push(Change::AddRelation { relation: stored });
+        }
+    }
+    Ok(changes)
 }
 
 fn read_verdict(row: &rusqlite::Row<'_>) -> rusqlite::Result<VerdictRecord> {

@@ -10,7 +10,8 @@ pub const APPLICATION_ID: i64 = 0x7374_6574;
 
 /// Migration `i` takes a project from version `i` to `i + 1`. Never edit a released one;
 /// append a new one.
-pub const MIGRATIONS: &[&str] = &[r#"
+pub const MIGRATIONS: &[&str] = &[
+    r#"
 CREATE TABLE meta (
     key   TEXT PRIMARY KEY,
     value TEXT NOT NULL
@@ -92,7 +93,44 @@ CREATE TABLE document_review (
     updated_at  INTEGER NOT NULL
 );
 INSERT INTO meta(key, value) VALUES ('project_uid', lower(hex(randomblob(16))));
-"#];
+"#,
+    r#"
+ALTER TABLE spans ADD COLUMN attributes_json TEXT NOT NULL DEFAULT '{}';
+CREATE TABLE label_attributes (
+    label_id    INTEGER NOT NULL REFERENCES labels(id) ON DELETE CASCADE,
+    name        TEXT NOT NULL,
+    kind        TEXT NOT NULL CHECK (kind IN ('choice', 'text', 'number')),
+    values_json TEXT NOT NULL DEFAULT '[]',
+    description TEXT NOT NULL DEFAULT '',
+    position    INTEGER NOT NULL,
+    PRIMARY KEY (label_id, name)
+) WITHOUT ROWID;
+CREATE TABLE relation_kinds (
+    id          INTEGER PRIMARY KEY,
+    name        TEXT NOT NULL UNIQUE,
+    from_labels TEXT NOT NULL,
+    to_labels   TEXT NOT NULL,
+    hotkey      TEXT,
+    description TEXT NOT NULL DEFAULT '',
+    position    INTEGER NOT NULL
+);
+CREATE TABLE relations (
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
+    uid          TEXT NOT NULL UNIQUE DEFAULT (lower(hex(randomblob(16)))),
+    document_id  INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    kind_id      INTEGER NOT NULL REFERENCES relation_kinds(id),
+    from_span    INTEGER NOT NULL REFERENCES spans(id) ON DELETE CASCADE,
+    to_span      INTEGER NOT NULL REFERENCES spans(id) ON DELETE CASCADE,
+    annotator_id INTEGER NOT NULL REFERENCES annotators(id),
+    origin       TEXT NOT NULL,
+    created_at   INTEGER NOT NULL,
+    CHECK (from_span <> to_span)
+);
+CREATE INDEX relations_by_document ON relations(document_id);
+CREATE INDEX relations_by_from ON relations(from_span);
+CREATE INDEX relations_by_to ON relations(to_span);
+"#,
+];
 
 /// What a database holds, as far as opening it is concerned.
 pub enum Probe {
@@ -128,19 +166,17 @@ pub fn migrate(conn: &mut Connection, scheme: &LabelScheme) -> Result<()> {
     for migration in MIGRATIONS.iter().skip(version as usize) {
         tx.execute_batch(migration)?;
     }
+    if (1..2).contains(&version) {
+        // Relations and attributes arrived with format 2: a project on the default scheme
+        // gains what the new default adds; a team's own scheme is left as it is.
+        super::scheme::upgrade_default_scheme(&tx)?;
+    }
     if version == 0 {
-        for (position, label) in scheme.labels.iter().enumerate() {
-            tx.execute(
-                "INSERT INTO labels(name, color, hotkey, description, position)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![
-                    label.name,
-                    label.rgb().to_string(),
-                    label.hotkey,
-                    label.description,
-                    position as i64
-                ],
-            )?;
+        for label in &scheme.labels {
+            super::scheme::insert_label(&tx, label)?;
+        }
+        for relation in &scheme.relations {
+            super::scheme::insert_relation_kind(&tx, relation)?;
         }
         tx.execute(
             "INSERT INTO meta(key, value) VALUES ('scheme', ?1), ('created_by', ?2)",

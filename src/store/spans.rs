@@ -3,9 +3,10 @@
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::ops::Change;
+use super::relations::{relations_lost_with, remove_relation};
 use super::review::{GOLD, verdicts_lost_with};
 use super::{Project, Result, StoreError, annotator_id_in, label_id_in};
-use crate::model::{CharRange, DocStatus, Origin, Span, Timestamp};
+use crate::model::{Attributes, CharRange, DocStatus, Origin, Span, Timestamp};
 
 /// A change to an existing span; `None` fields stay as they are.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -13,12 +14,14 @@ pub struct SpanEdit {
     pub range: Option<CharRange>,
     pub label: Option<String>,
     pub note: Option<String>,
+    /// Sets (`Some(value)`) or clears (`None`) one attribute.
+    pub attribute: Option<(String, Option<String>)>,
 }
 
 /// The columns [`read_span`] reads, with the joins they need; append a `WHERE` clause.
 pub(super) const SPAN_COLUMNS: &str =
     "s.id, s.document_id, s.start, s.\"end\", l.name, a.name, s.note,
-     s.origin, s.created_at, s.updated_at, s.uid
+     s.origin, s.created_at, s.updated_at, s.uid, s.attributes_json
      FROM spans s JOIN labels l ON l.id = s.label_id JOIN annotators a ON a.id = s.annotator_id";
 
 impl Project {
@@ -61,6 +64,7 @@ impl Project {
             origin: Origin::Manual,
             created_at: now,
             updated_at: now,
+            attributes: Attributes::new(),
         };
         let id = self.apply_logged(annotator, |tx| {
             label_id_in(tx, label)?;
@@ -82,6 +86,7 @@ impl Project {
         check_owner(&span, annotator)?;
         self.apply_logged(annotator, |tx| {
             let mut changes = verdicts_lost_with(tx, span.document_id, span_id)?;
+            changes.extend(relations_lost_with(tx, span_id)?);
             remove_span(tx, span_id)?;
             let delete = Change::DeleteSpan { span: span.clone() };
             if changes.is_empty() {
@@ -109,19 +114,61 @@ impl Project {
         if let Some(note) = &edit.note {
             after.note.clone_from(note);
         }
+        let scheme = self.scheme()?;
+        let label = scheme.label(&after.label);
+        if let Some((name, value)) = &edit.attribute {
+            let def = label.and_then(|l| l.attribute(name)).ok_or_else(|| {
+                StoreError::Attribute(format!("{} spans have no attribute {name:?}", after.label))
+            })?;
+            match value {
+                Some(value) => {
+                    def.check(value).map_err(StoreError::Attribute)?;
+                    after.attributes.insert(name.clone(), value.clone());
+                }
+                None => {
+                    after.attributes.remove(name);
+                }
+            }
+        }
+        // A new label keeps only the attributes it has (undo brings the others back).
+        after
+            .attributes
+            .retain(|name, _| label.is_some_and(|l| l.attribute(name).is_some()));
         if after == before {
             return Ok(before);
         }
         after.updated_at = Timestamp::now();
         self.apply_logged(annotator, |tx| {
+            // A new label drops the links its kind no longer allows, in the same step.
+            let mut changes = Vec::new();
+            if after.label != before.label {
+                for change in relations_lost_with(tx, span_id)? {
+                    if let Change::DeleteRelation { relation } = &change {
+                        let (from, to) = if relation.from == span_id {
+                            (after.label.clone(), label_of(tx, relation.to)?)
+                        } else {
+                            (label_of(tx, relation.from)?, after.label.clone())
+                        };
+                        let fits = scheme
+                            .relation(&relation.kind)
+                            .is_some_and(|def| def.fits(&from, &to));
+                        if !fits {
+                            remove_relation(tx, relation.id)?;
+                            changes.push(change);
+                        }
+                    }
+                }
+            }
             write_span(tx, &after)?;
-            Ok((
-                (),
-                Change::EditSpan {
-                    before: before.clone(),
-                    after: after.clone(),
-                },
-            ))
+            let edit = Change::EditSpan {
+                before: before.clone(),
+                after: after.clone(),
+            };
+            if changes.is_empty() {
+                return Ok(((), edit));
+            }
+            changes.push(edit);
+            Ok(((), Change::Batch { changes }))
         })?;
         self.span(span_id)
     }
@@ -156,6 +203,13 @@ impl Project {
             ))
         })
     }
+}
+
+/// The label of a stored span.
+fn label_of(conn: &Connection, span_id: i64) -> Result<String> {
+    span_in(conn, span_id)?
+        .map(|span| span.label)
+        .ok_or(StoreError::NoSpan(span_id))
 }
 
 /// Refuses an edit of another annotator's span: everyone edits their own layer, and the
@@ -223,7 +277,24 @@ pub(super) fn read_span(row: &rusqlite::Row<'_>) -> rusqlite::Result<Span> {
         created_at: Timestamp(row.get(8)?),
         updated_at: Timestamp(row.get(9)?),
         uid: row.get(10)?,
+        attributes: parse_attributes(row.get_ref(11)?.as_str()?),
     })
+}
+
+/// Reads stored attribute values; anything but an object of strings reads as none.
+pub(super) fn parse_attributes(json: &str) -> Attributes {
+    if json == "{}" {
+        return Attributes::new();
+    }
+    serde_json::from_str(json).unwrap_or_default()
+}
+
+/// Attribute values as stored.
+pub(super) fn attributes_json(attributes: &Attributes) -> String {
+    if attributes.is_empty() {
+        return "{}".into();
+    }
+    serde_json::to_string(attributes).unwrap_or_else(|_| "{}".into())
 }
 
 /// Inserts or overwrites a span row (keeping `span.id` when it is not 0); returns its id.
@@ -232,11 +303,19 @@ pub(super) fn write_span(conn: &Connection, span: &Span) -> Result<i64> {
     let annotator_id = annotator_id_in(conn, &span.annotator)?;
     let id = (span.id != 0).then_some(span.id);
     let uid = (!span.uid.is_empty()).then_some(span.uid.as_str());
+    // An upsert, not INSERT OR REPLACE: replacing the row would delete it first, and with
+    // it (by the foreign key) every relation it is an end of.
     conn.prepare_cached(
-        "INSERT OR REPLACE INTO spans(id, document_id, start, \"end\", label_id, annotator_id,
-                                      note, origin, created_at, updated_at, uid)
+        "INSERT INTO spans(id, document_id, start, \"end\", label_id, annotator_id,
+                           note, origin, created_at, updated_at, uid, attributes_json)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,
-                 coalesce(?11, lower(hex(randomblob(16)))))",
+                 coalesce(?11, lower(hex(randomblob(16)))), ?12)
+         ON CONFLICT(id) DO UPDATE SET document_id = excluded.document_id,
+           start = excluded.start, \"end\" = excluded.\"end\", label_id = excluded.label_id,
+           annotator_id = excluded.annotator_id, note = excluded.note,
+           origin = excluded.origin, created_at = excluded.created_at,
+           updated_at = excluded.updated_at, uid = excluded.uid,
+           attributes_json = excluded.attributes_json",
     )?
     .execute(params![
         id,
@@ -249,7 +328,8 @@ pub(super) fn write_span(conn: &Connection, span: &Span) -> Result<i64> {
         span.origin.as_str(),
         span.created_at.0,
         span.updated_at.0,
-        uid
+        uid,
+        attributes_json(&span.attributes)
     ])?;
     Ok(id.unwrap_or_else(|| conn.last_insert_rowid()))
 }

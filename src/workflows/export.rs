@@ -80,6 +80,13 @@ pub fn left_out_notes(format: ExportFormat, total: &ExportSummary) -> Vec<String
             super::count(total.split_words, "span")
         ));
     }
+    if total.relations_left_out > 0 {
+        notes.push(format!(
+            "note: {} left out: {} has no place for links between spans",
+            super::count(total.relations_left_out, "relation"),
+            format.name()
+        ));
+    }
     if total.skipped_documents > 0 {
         notes.push(format!(
             "note: {} with no words skipped (WebAnno TSV cannot hold an empty document)",
@@ -91,10 +98,22 @@ pub fn left_out_notes(format: ExportFormat, total: &ExportSummary) -> Vec<String
 
 /// `exported 2 documents and 5 spans as jsonl (offsets: …)`.
 pub fn total_line(format: ExportFormat, total: &ExportSummary) -> String {
+    let written = if total.relations > 0 {
+        format!(
+            "{}, {} and {}",
+            super::count(total.documents, "document"),
+            super::count(total.spans, "span"),
+            super::count(total.relations, "relation")
+        )
+    } else {
+        format!(
+            "{} and {}",
+            super::count(total.documents, "document"),
+            super::count(total.spans, "span")
+        )
+    };
     format!(
-        "exported {} and {} as {} (offsets: {})",
-        super::count(total.documents, "document"),
-        super::count(total.spans, "span"),
+        "exported {written} as {} (offsets: {})",
         format.name(),
         format.offset_unit()
     )
@@ -171,10 +190,14 @@ pub fn write_to_with(
 ) -> Result<ExportSummary, ExportError> {
     let header = header_for(project, filter, options)?;
     let trap = ErrorTrap::default();
-    let mut docs = trap.wrap(project.export_documents(filter));
-    let summary = format.write_file(&header, &mut docs, out)?;
+    let mut seen = 0;
+    let mut docs = trap
+        .wrap(project.export_documents(filter))
+        .inspect(|doc| seen += doc.relations.len());
+    let mut summary = format.write_file(&header, &mut docs, out)?;
     drop(docs);
     trap.check()?;
+    summary.relations_seen(seen);
     Ok(summary)
 }
 
@@ -192,9 +215,11 @@ pub fn write_into(
         let header = &header;
         let worker = scope.spawn(move || format.write_folder(header, &mut rx.into_iter(), dir));
         let mut read = Ok(());
+        let mut seen = 0;
         for doc in project.export_documents(filter) {
             match doc {
                 Ok(doc) => {
+                    seen += doc.relations.len();
                     if tx.send(doc).is_err() {
                         // The writer stopped: its error says why.
                         break;
@@ -212,7 +237,9 @@ pub fn write_into(
             Err(_) => Err(ExportError::Invalid("the export failed".into())),
         };
         read?;
-        written
+        let mut summary = written?;
+        summary.relations_seen(seen);
+        Ok(summary)
     })
 }
 

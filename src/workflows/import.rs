@@ -15,7 +15,7 @@ use super::merge::{MergeError, merge_export};
 use crate::ingest::{Article, Collected, FileKind, IngestError, collect_paths, read_file};
 use crate::model::{Fingerprint, Origin};
 use crate::review::merge::MergeReport;
-use crate::store::{Batch, InsertError, NewDocument, NewSpan, Project, StoreError};
+use crate::store::{Batch, InsertError, NewDocument, NewRelation, NewSpan, Project, StoreError};
 
 /// Files gathered for one transaction at most.
 const BATCH_FILES: usize = 2_000;
@@ -321,16 +321,16 @@ fn insert_prepared(
             }
             Ok(())
         }
-        Err((index, InsertError::Span { index: span, error })) => {
+        Err((_, InsertError::Store(err))) => Err(err),
+        Err((index, refused)) => {
             let line = lines.get(index).copied().flatten();
             let place = match line {
                 Some(line) => format!("{}:{line}", path.display()),
                 None => path.display().to_string(),
             };
-            report.errors.push(format!("{place}: span {span}: {error}"));
+            report.errors.push(format!("{place}: {refused}"));
             Ok(())
         }
-        Err((_, InsertError::Store(err))) => Err(err),
     }
 }
 
@@ -346,7 +346,17 @@ fn to_new_document(article: Article, path: &Path, annotator: &str) -> NewDocumen
                 .annotator
                 .unwrap_or_else(|| record_annotator.to_owned()),
             note: span.note,
-            origin: Origin::Imported,
+            origin: span.origin.unwrap_or(Origin::Imported),
+            attributes: span.attributes,
+        })
+        .collect();
+    let relations = article
+        .relations
+        .into_iter()
+        .map(|relation| NewRelation {
+            kind: relation.kind,
+            from: relation.from,
+            to: relation.to,
         })
         .collect();
     NewDocument {
@@ -356,6 +366,7 @@ fn to_new_document(article: Article, path: &Path, annotator: &str) -> NewDocumen
         format: article.format.as_str().to_owned(),
         meta: article.meta,
         spans,
+        relations,
         fingerprint: None,
     }
 }

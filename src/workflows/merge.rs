@@ -202,13 +202,15 @@ fn source_from_export(
                 annotators.len() - 1
             });
             spans.push(SourceSpan {
-                version: SpanVersion::of(
+                version: SpanVersion::with_attributes(
                     &fingerprint.uid,
                     span.range,
                     &span.label,
                     name,
                     &span.note,
+                    &span.attributes,
                 ),
+                attributes: span.attributes.clone(),
                 uid,
                 doc: index,
                 range: span.range,

@@ -10,7 +10,7 @@
 use std::path::{Path, PathBuf};
 
 use stet::model::{CharRange, DocStatus, LabelScheme};
-use stet::store::{NewDocument, Project};
+use stet::store::{NewDocument, Project, SpanEdit};
 
 pub const NEWS: &str = "Kremlin spokesman Dmitry Peskov said on Saturday: “We see that he is putting in place the capacity.” 😀 Russia has massed about 70,000 troops.\n\nKyiv denied the report.\u{a0}Putin's aide said 14,000 lives were lost.";
 pub const PERSIAN: &str =
@@ -55,6 +55,7 @@ pub fn planned() -> Vec<Planned> {
             "“We see that he is putting in place the capacity.”",
             "quote",
         ),
+        plan(0, "ana", "Dmitry Peskov", "source"),
         plan(0, "ana", "Russia has massed about 70,000 troops", "claim"),
         plan(0, "ana", "about 70,000 troops", "figure"),
         plan(0, "ben", "about 70,000 troops", "figure"),
@@ -78,6 +79,16 @@ pub fn planned() -> Vec<Planned> {
         },
     ]
 }
+
+/// Ana's relations: kind, from and to as indices into [`planned`].
+pub const RELATIONS: [(&str, usize, usize); 2] = [
+    // The quote is said by Dmitry Peskov; Kyiv's denial denies the claim about troops.
+    ("said_by", 0, 1),
+    ("denies", 6, 2),
+];
+
+/// Attribute values: index into [`planned`], attribute, value.
+pub const ATTRIBUTES: [(usize, &str, &str); 1] = [(2, "verdict", "mostly true")];
 
 /// The code-point range of the `nth` occurrence of `needle` in `text`.
 pub fn range_of(text: &str, needle: &str, nth: usize) -> CharRange {
@@ -104,11 +115,25 @@ pub fn build(dir: &Path) -> PathBuf {
         };
         ids.push(project.add_document(&doc).unwrap().document_id);
     }
+    let mut span_ids = Vec::new();
     for p in planned() {
         let range = range_of(TEXTS[p.doc], p.needle, p.nth);
-        project
+        let span = project
             .add_span(p.annotator, ids[p.doc], range, p.label, p.note)
             .unwrap();
+        span_ids.push(span.id);
+    }
+    for (kind, from, to) in RELATIONS {
+        project
+            .add_relation("ana", kind, span_ids[from], span_ids[to])
+            .unwrap();
+    }
+    for (span, name, value) in ATTRIBUTES {
+        let edit = SpanEdit {
+            attribute: Some((name.into(), Some(value.into()))),
+            ..SpanEdit::default()
+        };
+        project.edit_span("ana", span_ids[span], &edit).unwrap();
     }
     project.set_status("ana", ids[0], DocStatus::Done).unwrap();
     project.set_status("ana", ids[1], DocStatus::Done).unwrap();

@@ -340,6 +340,7 @@ impl<'a, 's> Planner<'a, 's> {
             color: def.rgb().to_string(),
             hotkey,
             description: def.description.clone(),
+            attributes: def.attributes.clone(),
         };
         let reference = NameRef::Added(self.plan.labels_to_add.len());
         self.plan.labels_to_add.push(added.clone());

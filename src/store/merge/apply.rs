@@ -9,6 +9,7 @@ use super::{
 };
 use crate::model::{Fingerprint, Timestamp};
 use crate::store::ops::{Change, insert_op};
+use crate::store::spans::attributes_json;
 use crate::store::{Project, Result, StoreError, annotator_id_in};
 
 /// The page cache a merge may use here, in SQLite's negative-KiB form (512 MiB). Their
@@ -19,7 +20,7 @@ const MERGE_CACHE_KIB: i64 = -524_288;
 const ROWS_PER_INSERT: usize = 64;
 
 /// Columns of a span row as inserted.
-const SPAN_ROW_WIDTH: usize = 10;
+const SPAN_ROW_WIDTH: usize = 11;
 
 impl Project {
     /// Merges `source` into this project: reads our side, asks `plan` what to do, applies
@@ -128,24 +129,10 @@ fn apply(
         annotators: Vec::new(),
         documents: Vec::new(),
     };
-    let first_position: i64 = tx.query_row(
-        "SELECT coalesce(max(position) + 1, 0) FROM labels",
-        [],
-        |r| r.get(0),
-    )?;
-    for (position, label) in (first_position..).zip(&plan.labels_to_add) {
-        tx.execute(
-            "INSERT INTO labels(name, color, hotkey, description, position)
-             VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![
-                label.name,
-                label.color,
-                label.hotkey,
-                label.description,
-                position
-            ],
-        )?;
-        added.labels.push(tx.last_insert_rowid());
+    for label in &plan.labels_to_add {
+        added
+            .labels
+            .push(crate::store::scheme::insert_label(tx, label)?);
     }
     for name in &plan.annotators_to_add {
         added.annotators.push(annotator_id_in(tx, name)?);
@@ -250,7 +237,7 @@ fn write_spans(
 ) -> Result<()> {
     let mut update = tx.prepare(
         "UPDATE spans SET document_id = ?2, start = ?3, \"end\" = ?4, label_id = ?5,
-                          annotator_id = ?6, note = ?7, updated_at = ?8
+                          annotator_id = ?6, note = ?7, updated_at = ?8, attributes_json = ?9
          WHERE id = ?1",
     )?;
     for change in &plan.updates {
@@ -266,7 +253,8 @@ fn write_spans(
             Added::name(&added.labels, change.label)?,
             Added::name(&added.annotators, change.annotator)?,
             t.note,
-            t.updated_at.0
+            t.updated_at.0,
+            attributes_json(&t.attributes)
         ])?;
     }
     let mut delete = tx.prepare("DELETE FROM spans WHERE id = ?1")?;
@@ -276,7 +264,7 @@ fn write_spans(
     let insert = |rows| {
         format!(
             "INSERT INTO spans(uid, document_id, start, \"end\", label_id, annotator_id, note,
-                               origin, created_at, updated_at)
+                               origin, created_at, updated_at, attributes_json)
              VALUES {}",
             placeholders(SPAN_ROW_WIDTH, rows)
         )
@@ -420,6 +408,7 @@ fn bind_span(
     stmt.raw_bind_parameter(at + 8, t.origin.as_str())?;
     stmt.raw_bind_parameter(at + 9, t.created_at.0)?;
     stmt.raw_bind_parameter(at + 10, t.updated_at.0)?;
+    stmt.raw_bind_parameter(at + 11, attributes_json(&t.attributes))?;
     Ok(())
 }
 

@@ -17,7 +17,7 @@ use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 use std::path::PathBuf;
 
-use crate::model::{CharRange, Fingerprint, LabelDef, Origin, SpanVersion, Timestamp};
+use crate::model::{Attributes, CharRange, Fingerprint, LabelDef, Origin, SpanVersion, Timestamp};
 
 pub use report::{Conflict, ConflictKind, MergeLog, MergeReport, SpanContent};
 
@@ -135,6 +135,7 @@ pub struct SourceSpan {
     pub origin: Origin,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
+    pub attributes: Attributes,
     pub version: SpanVersion,
 }
 

@@ -9,8 +9,9 @@ use super::{
     FastMap, History, LocalDocument, LocalLabel, LocalSide, LocalSpan, MergeSource, SourceDocument,
     SourceKind, SourceSpan, SourceStatus,
 };
-use crate::model::{CharRange, LabelDef, Origin, SpanVersion, Timestamp};
+use crate::model::{CharRange, LabelDef, Origin, SpanVersion, Timestamp, relation_version};
 use crate::store::ops::{SpanCopy, read_span_changes};
+use crate::store::spans::parse_attributes;
 use crate::store::{Project, Result, SCHEMA_VERSION, StoreError};
 
 /// Why their file cannot be read for a merge.
@@ -96,27 +97,17 @@ fn read_source_documents(conn: &Connection) -> Result<Vec<SourceDocument>> {
 }
 
 fn read_source_labels(conn: &Connection) -> Result<(Vec<LabelDef>, FastMap<i64, usize>)> {
-    let mut stmt =
-        conn.prepare("SELECT id, name, color, hotkey, description FROM labels ORDER BY id")?;
-    let rows = stmt
-        .query_map([], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                LabelDef {
-                    name: r.get(1)?,
-                    color: r.get(2)?,
-                    hotkey: r.get(3)?,
-                    description: r.get(4)?,
-                },
-            ))
-        })?
+    // The scheme's labels in its order, with their attributes; and each label id's place.
+    let labels = crate::store::scheme::read_scheme(conn)?.labels;
+    let mut stmt = conn.prepare("SELECT id, name FROM labels")?;
+    let ids = stmt
+        .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    let index = rows
-        .iter()
-        .enumerate()
-        .map(|(i, (id, _))| (*id, i))
+    let index = ids
+        .into_iter()
+        .filter_map(|(id, name)| Some((id, labels.iter().position(|l| l.name == name)?)))
         .collect();
-    Ok((rows.into_iter().map(|(_, def)| def).collect(), index))
+    Ok((labels, index))
 }
 
 fn read_source_annotators(conn: &Connection) -> Result<(Vec<String>, FastMap<i64, usize>)> {
@@ -143,7 +134,7 @@ fn read_source_spans(
     let mut spans = Vec::new();
     let mut stmt = conn.prepare(
         "SELECT uid, document_id, start, \"end\", label_id, annotator_id, note, origin,
-                created_at, updated_at
+                created_at, updated_at, attributes_json
          FROM spans ORDER BY id",
     )?;
     let mut rows = stmt.query([])?;
@@ -155,6 +146,8 @@ fn read_source_spans(
         let note: String = row.get(6)?;
         let origin = Origin::parse(row.get_ref(7)?.as_str().map_err(rusqlite::Error::from)?);
         let (created, updated): (i64, i64) = (row.get(8)?, row.get(9)?);
+        let attributes =
+            parse_attributes(row.get_ref(10)?.as_str().map_err(rusqlite::Error::from)?);
         let doc = *doc_index
             .get(&doc_id)
             .ok_or_else(|| corrupt(path, format!("span {uid} has no document")))?;
@@ -171,12 +164,13 @@ fn read_source_spans(
             return Err(corrupt(path, format!("span {uid} has a negative offset")));
         };
         let range = CharRange::new(start, end);
-        let version = SpanVersion::of(
+        let version = SpanVersion::with_attributes(
             &docs[doc].uid,
             range,
             &labels[label].name,
             &annotators[annotator],
             &note,
+            &attributes,
         );
         spans.push(SourceSpan {
             uid,
@@ -188,6 +182,7 @@ fn read_source_spans(
             origin,
             created_at: Timestamp(created),
             updated_at: Timestamp(updated),
+            attributes,
             version,
         });
     }
@@ -240,14 +235,28 @@ pub(super) fn read_history(conn: &Connection, doc_uids: &FastMap<i64, &str>) -> 
                     let Some(doc_uid) = doc_uids.get(&span.document_id) else {
                         continue;
                     };
-                    let version = SpanVersion::of(
+                    let version = SpanVersion::with_attributes(
                         doc_uid,
                         span.range,
                         &span.label,
                         &span.annotator,
                         &span.note,
+                        &span.attributes,
                     );
                     history.push(span.uid.clone(), version);
+                }
+                SpanCopy::Relation(relation) => {
+                    let Some(doc_uid) = doc_uids.get(&relation.document_id) else {
+                        continue;
+                    };
+                    let version = relation_version(
+                        doc_uid,
+                        &relation.kind,
+                        &relation.from_uid,
+                        &relation.to_uid,
+                        &relation.annotator,
+                    );
+                    history.push(relation.uid.clone(), version);
                 }
                 SpanCopy::Version { uid, version } => {
                     if let Some(version) = SpanVersion::parse(version) {
@@ -333,7 +342,8 @@ pub(super) fn read_local(
     let mut spans = Vec::new();
     {
         let mut stmt = conn.prepare(&format!(
-            "SELECT id, uid, document_id, start, \"end\", label_id, annotator_id, note
+            "SELECT id, uid, document_id, start, \"end\", label_id, annotator_id, note,
+                    attributes_json
              FROM spans {which}"
         ))?;
         let mut rows = stmt.query([])?;
@@ -342,16 +352,19 @@ pub(super) fn read_local(
             let label: i64 = row.get(5)?;
             let annotator: i64 = row.get(6)?;
             let note: String = row.get(7)?;
+            let attributes =
+                parse_attributes(row.get_ref(8)?.as_str().map_err(rusqlite::Error::from)?);
             let range = CharRange::new(
                 usize::try_from(row.get::<_, i64>(3)?).unwrap_or(0),
                 usize::try_from(row.get::<_, i64>(4)?).unwrap_or(0),
             );
-            let version = SpanVersion::of(
+            let version = SpanVersion::with_attributes(
                 doc_uids.get(&doc).copied().unwrap_or(""),
                 range,
                 label_names.get(&label).copied().unwrap_or(""),
                 annotator_names.get(&annotator).copied().unwrap_or(""),
                 &note,
+                &attributes,
             );
             spans.push(LocalSpan {
                 id: row.get(0)?,
