@@ -848,3 +848,72 @@ fn documents_another_program_imports_appear_in_the_open_window() {
     assert_eq!(harness.state().listed_documents().len(), 3);
     harness.get_by_label("0 of 3 done");
 }
+
+/// Tags `needle` with the label key `key` (a fresh selection each time).
+fn tag(harness: &mut Harness<'_, StetApp>, needle: &str, key: Key) {
+    drag_over(harness, needle);
+    press(harness, key);
+}
+
+/// Clicks inside the first occurrence of `needle` in the article.
+fn click_text(harness: &mut Harness<'_, StetApp>, needle: &str) {
+    let at = offset_of(harness, needle) + 1;
+    let pos = rect_of(harness, at).center();
+    click_at(harness, pos, 1);
+}
+
+#[test]
+fn l_links_a_quote_to_its_source_and_v_cycles_a_claims_verdict() {
+    let setup = setup();
+    let mut harness = app(&setup);
+    let doc = open_doc(&harness);
+    tag(
+        &mut harness,
+        "the presidents will decide themselves",
+        Key::Num2,
+    );
+    let quote = harness.state().selected_span().unwrap();
+    tag(&mut harness, "Dmitry Peskov", Key::Num5);
+    let source = harness.state().selected_span().unwrap();
+
+    // Select the quote, press L, click the source: said_by is the one kind that fits.
+    click_text(&mut harness, "presidents will decide");
+    assert_eq!(harness.state().selected_span(), Some(quote));
+    press(&mut harness, Key::L);
+    click_text(&mut harness, "Dmitry Peskov");
+    let project = Project::open(&setup.project, Access::ReadOnly).unwrap();
+    let relations = project.relations(doc).unwrap();
+    assert_eq!(relations.len(), 1);
+    assert_eq!(
+        (
+            relations[0].kind.as_str(),
+            relations[0].from,
+            relations[0].to
+        ),
+        ("said_by", quote, source)
+    );
+    // The quote's details list the link by its source's words.
+    click_text(&mut harness, "presidents will decide");
+    harness.get_by_label("said by: Dmitry Peskov");
+    // Ctrl+Z takes the link back.
+    press_with(&mut harness, Modifiers::COMMAND, Key::Z);
+    assert!(project.relations(doc).unwrap().is_empty());
+
+    // A claim's verdict: V gives the first value, then the next.
+    tag(
+        &mut harness,
+        "Russia has massed about 70,000 troops",
+        Key::Num1,
+    );
+    let claim = harness.state().selected_span().unwrap();
+    press(&mut harness, Key::V);
+    press(&mut harness, Key::V);
+    let verdict = |p: &Project| p.span(claim).unwrap().attributes.get("verdict").cloned();
+    assert_eq!(verdict(&project).as_deref(), Some("true"));
+    press_with(&mut harness, Modifiers::COMMAND, Key::Z);
+    assert_eq!(verdict(&project).as_deref(), Some("unverified"));
+    // A click on a value sets it; the span list shows it.
+    click_label(&mut harness, "misleading");
+    assert_eq!(verdict(&project).as_deref(), Some("misleading"));
+    harness.get_by_label_contains("claim (misleading)");
+}

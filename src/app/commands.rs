@@ -77,6 +77,19 @@ pub enum Command {
     StepDisagreement(isize),
     Accept,
     Reject,
+    /// Link mode from the selected span (L): the next span chosen is the relation's end.
+    StartLink,
+    /// Links the chooser's two spans with this relation kind.
+    LinkAs(String),
+    DeleteRelation(i64),
+    /// Gives the selected span's attribute the next value of its list (unset after the
+    /// last); `None`: the label's first attribute with a list (V).
+    CycleAttribute(Option<String>),
+    /// Sets (or with `None` clears) an attribute of the selected span.
+    SetAttribute {
+        name: String,
+        value: Option<String>,
+    },
     AcceptAgreed,
     SetReviewStatus(ReviewStatus),
     OpenCompare {
@@ -165,7 +178,21 @@ impl StetApp {
                     self.select_span(None);
                 }
             }
+            Command::SelectSpan(Some(id)) if self.ui.linking.is_some() => self.link_to(id),
             Command::SelectSpan(id) => self.select_span(id),
+            Command::StartLink => self.start_link(),
+            Command::LinkAs(kind) => self.link_as(&kind),
+            Command::DeleteRelation(id) => self.delete_relation(id),
+            Command::CycleAttribute(name) => self.cycle_attribute(name.as_deref()),
+            Command::SetAttribute { name, value } => self.set_attribute(name, value),
+            Command::CycleSpans { at, ids } if self.ui.linking.is_some() => {
+                // The relation's end: the clicked span that is not its start.
+                self.ui.caret = Some(at);
+                let from = self.ui.linking;
+                if let Some(&to) = ids.iter().find(|&&id| Some(id) != from) {
+                    self.link_to(to);
+                }
+            }
             Command::CycleSpans { at, ids } => {
                 self.ui.caret = Some(at);
                 let next = match self
@@ -402,7 +429,11 @@ impl StetApp {
 
     /// Esc: close the sheet or the search, else drop the selection.
     fn escape(&mut self) {
-        if self.ui.show_shortcuts {
+        if self.ui.link_choice.is_some() || self.ui.linking.is_some() {
+            self.ui.link_choice = None;
+            self.ui.linking = None;
+            self.ui.status.info("Link cancelled");
+        } else if self.ui.show_shortcuts {
             self.ui.show_shortcuts = false;
         } else if self.ui.search.open {
             self.ui.search.open = false;

@@ -76,6 +76,9 @@ impl StetApp {
                 self.session.after_edit()?;
                 if edit.label.is_some() {
                     self.ui.status.info(format!("Relabelled as {}", span.label));
+                } else if let Some((name, _)) = &edit.attribute {
+                    let shown = span.attributes.get(name).map_or("unset", String::as_str);
+                    self.ui.status.info(format!("{name}: {shown}"));
                 } else if edit.range.is_some() {
                     self.ui.status.info(format!("Span now {}", span.range));
                 } else {
@@ -87,6 +90,21 @@ impl StetApp {
                 self.ui.status.info(format!(
                     "Deleted {} {} (Ctrl+Z to undo)",
                     span.label, span.range
+                ));
+            }
+            Edited::RelationAdded(relation) => {
+                self.session.after_edit()?;
+                let end = self.span_words(relation.to);
+                self.ui.status.info(format!(
+                    "Linked: {} “{end}” (Ctrl+Z to undo)",
+                    relation.kind.replace('_', " ")
+                ));
+            }
+            Edited::RelationDeleted(relation) => {
+                self.session.after_edit()?;
+                self.ui.status.info(format!(
+                    "Removed the {} link (Ctrl+Z to undo)",
+                    relation.kind.replace('_', " ")
                 ));
             }
             Edited::StatusSet { document, status } => {
@@ -129,6 +147,18 @@ impl StetApp {
             }
         }
         Ok(())
+    }
+
+    /// A span's words, shortened, for the status line.
+    fn span_words(&self, id: i64) -> String {
+        let Some(open) = &self.session.open else {
+            return String::new();
+        };
+        open.spans
+            .iter()
+            .find(|s| s.id == id)
+            .map(|s| shorten(open.slice(s), 40))
+            .unwrap_or_default()
     }
 
     fn undone(
@@ -323,5 +353,143 @@ impl StetApp {
         if let Some(document) = self.session.open_document_id() {
             self.submit(Edit::SetReviewStatus { document, status });
         }
+    }
+}
+
+/// Links and attribute values.
+impl StetApp {
+    /// L: link mode from the selected span.
+    pub(crate) fn start_link(&mut self) {
+        let Some(span) = self.session.selected() else {
+            self.ui
+                .status
+                .info("Click a span first, then press L and click the span it links to");
+            return;
+        };
+        if self.session.scheme.relations.is_empty() {
+            self.ui
+                .status
+                .error("The project's scheme has no relations to link spans with");
+            return;
+        }
+        let (id, label) = (span.id, span.label.clone());
+        if !self.check_may_edit(id) {
+            return;
+        }
+        self.ui.linking = Some(id);
+        self.ui.status.info(format!(
+            "Linking from this {label}: click the span it links to (Esc cancels)"
+        ));
+    }
+
+    /// The second span of link mode: links at once when one kind fits, asks when several do.
+    pub(crate) fn link_to(&mut self, to: i64) {
+        let Some(from) = self.ui.linking.take() else {
+            return;
+        };
+        let spans = self.session.open_spans();
+        let (Some(start), Some(end)) = (
+            spans.iter().find(|s| s.id == from),
+            spans.iter().find(|s| s.id == to),
+        ) else {
+            return;
+        };
+        if from == to {
+            self.ui.linking = Some(from);
+            self.ui
+                .status
+                .info("That is the span the link starts from: click another one");
+            return;
+        }
+        let kinds: Vec<String> = self
+            .session
+            .scheme
+            .relations_between(&start.label, &end.label)
+            .map(|r| r.name.clone())
+            .collect();
+        match kinds.as_slice() {
+            [] => {
+                let message = format!(
+                    "No relation links a {} to a {} in this scheme",
+                    start.label, end.label
+                );
+                self.ui.status.error(message);
+            }
+            [kind] => {
+                let kind = kind.clone();
+                self.submit(Edit::AddRelation { kind, from, to });
+            }
+            _ => self.ui.link_choice = Some(super::ui_state::LinkChoice { from, to, kinds }),
+        }
+    }
+
+    /// The chooser's answer.
+    pub(crate) fn link_as(&mut self, kind: &str) {
+        if let Some(choice) = self.ui.link_choice.take() {
+            self.submit(Edit::AddRelation {
+                kind: kind.to_owned(),
+                from: choice.from,
+                to: choice.to,
+            });
+        }
+    }
+
+    pub(crate) fn set_attribute(&mut self, name: String, value: Option<String>) {
+        let Some(id) = self.session.selected_span else {
+            return;
+        };
+        if !self.check_may_edit(id) {
+            return;
+        }
+        self.submit(Edit::ChangeSpan {
+            span: id,
+            edit: SpanEdit {
+                attribute: Some((name, value)),
+                ..SpanEdit::default()
+            },
+        });
+    }
+
+    pub(crate) fn delete_relation(&mut self, relation: i64) {
+        self.submit(Edit::DeleteRelation { relation });
+    }
+
+    /// V, or a click on an attribute: the next value of the list, unset after the last.
+    pub(crate) fn cycle_attribute(&mut self, name: Option<&str>) {
+        let Some(span) = self.session.selected() else {
+            self.ui
+                .status
+                .info("Click a span first, then press V to cycle its attribute");
+            return;
+        };
+        let Some(label) = self.session.scheme.label(&span.label) else {
+            return;
+        };
+        let def = match name {
+            Some(name) => label.attribute(name),
+            None => label
+                .attributes
+                .iter()
+                .find(|a| a.kind == crate::model::AttributeKind::Choice),
+        };
+        let Some(def) = def else {
+            let message = format!("{} spans have no attribute to cycle", span.label);
+            self.ui.status.info(message);
+            return;
+        };
+        let next = def
+            .next_value(span.attributes.get(&def.name).map(String::as_str))
+            .map(str::to_owned);
+        let (id, name) = (span.id, def.name.clone());
+        if !self.check_may_edit(id) {
+            return;
+        }
+        self.submit(Edit::ChangeSpan {
+            span: id,
+            edit: SpanEdit {
+                attribute: Some((name, next)),
+                ..SpanEdit::default()
+            },
+        });
     }
 }

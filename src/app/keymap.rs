@@ -31,6 +31,8 @@ pub enum Action {
     PreviousDisagreement,
     Accept,
     Reject,
+    Link,
+    CycleAttribute,
 }
 
 impl Action {
@@ -62,6 +64,8 @@ impl Action {
             Self::PreviousDisagreement => Command::StepDisagreement(-1),
             Self::Accept => Command::Accept,
             Self::Reject => Command::Reject,
+            Self::Link => Command::StartLink,
+            Self::CycleAttribute => Command::CycleAttribute(None),
         }
     }
 }
@@ -218,6 +222,20 @@ pub const KEYMAP: &[Binding] = &[
         when: When::Letter,
         text: "A",
         help: "review: accept the selected span into gold",
+    },
+    Binding {
+        action: Some(Action::Link),
+        keys: &[(NONE, Key::L)],
+        when: When::Letter,
+        text: "L",
+        help: "link the selected span to the next one you click (said by, denies…)",
+    },
+    Binding {
+        action: Some(Action::CycleAttribute),
+        keys: &[(NONE, Key::V)],
+        when: When::Letter,
+        text: "V",
+        help: "give the selected span the next value of its attribute (a claim's verdict)",
     },
     Binding {
         action: Some(Action::Reject),

@@ -18,6 +18,7 @@ pub fn overlays(
 ) -> Vec<Command> {
     let mut commands = Vec::new();
     shortcuts(ctx, state);
+    commands.extend(link_chooser(ctx, session, state));
     commands.extend(path_prompt(ctx, state));
     import_progress(ctx, jobs);
     problems(ctx, state);
@@ -51,6 +52,38 @@ fn shortcuts(ctx: &egui::Context, state: &mut UiState) {
             });
         });
     state.show_shortcuts = open;
+}
+
+/// Which relation links the two spans, when several kinds could: a button per kind, its
+/// hotkey choosing it too.
+fn link_chooser(ctx: &egui::Context, session: &Session, state: &UiState) -> Option<Command> {
+    let choice = state.link_choice.as_ref()?;
+    let mut chosen = None;
+    egui::Window::new("Link as")
+        .collapsible(false)
+        .resizable(false)
+        .anchor(egui::Align2::CENTER_CENTER, egui::Vec2::ZERO)
+        .show(ctx, |ui| {
+            for kind in &choice.kinds {
+                let def = session.scheme.relation(kind);
+                let key = def.and_then(|d| d.hotkey.as_deref());
+                let text = match key {
+                    Some(key) => format!("{}   [{key}]", kind.replace('_', " ")),
+                    None => kind.replace('_', " "),
+                };
+                let button = ui
+                    .button(text)
+                    .on_hover_text(def.map_or("", |d| d.description.as_str()));
+                let pressed = key
+                    .and_then(|k| egui::Key::from_name(&k.to_uppercase()))
+                    .is_some_and(|k| ui.input(|i| i.key_pressed(k) && i.modifiers.is_none()));
+                if button.clicked() || pressed {
+                    chosen = Some(kind.clone());
+                }
+            }
+            ui.label(egui::RichText::new("Esc: no link").weak());
+        });
+    chosen.map(Command::LinkAs)
 }
 
 fn path_prompt(ctx: &egui::Context, state: &mut UiState) -> Option<Command> {

@@ -9,7 +9,7 @@ use egui::Color32;
 use super::article_view::{ArticleText, Emphasis, SpanMark};
 use super::theme;
 use super::writer::Writer;
-use crate::model::{DocStatus, LabelScheme, Span};
+use crate::model::{DocStatus, LabelScheme, Relation, Span};
 use crate::review::layers::{Agreement, Compared, compare_layers};
 use crate::store::{DocumentInfo, GOLD, Project, ReviewStatus, VerdictRecord};
 
@@ -147,6 +147,8 @@ pub struct OpenDocument {
     pub text: ArticleText,
     /// Every annotator's spans, in reading order.
     pub spans: Vec<Span>,
+    /// Every layer's relations between those spans, in the order they were made.
+    pub relations: Vec<Relation>,
     /// The spans as the view draws them, rebuilt when spans or the selection change.
     pub marks: Vec<SpanMark>,
     /// Bumped whenever `marks` is rebuilt, so the view knows to look again.
@@ -224,10 +226,12 @@ impl Session {
     pub fn open_document(&mut self, id: i64) -> anyhow::Result<()> {
         let doc = self.project.document(id)?;
         let spans = self.project.spans(id)?;
+        let relations = self.project.relations(id)?;
         self.open = Some(OpenDocument {
             info: doc.info,
             text: ArticleText::new(doc.text),
             spans,
+            relations,
             marks: Vec::new(),
             marks_version: 0,
         });
@@ -241,6 +245,7 @@ impl Session {
     pub fn reload_spans(&mut self) -> anyhow::Result<()> {
         if let Some(open) = &mut self.open {
             open.spans = self.project.spans(open.info.id)?;
+            open.relations = self.project.relations(open.info.id)?;
             let count = open.spans.len();
             open.info.span_count = count;
             let id = open.info.id;

@@ -104,6 +104,8 @@ fn span_details(ui: &mut egui::Ui, session: &Session, state: &mut UiState) -> Ve
             ui.end_row();
         });
     ui.add(egui::Label::new(format!("“{}”", shorten(text, 400))).wrap());
+    commands.extend(attributes(ui, session, span));
+    commands.extend(links(ui, session, span, state));
     commands.extend(note_editor(ui, span, session.may_edit(span), state));
     commands.extend(super::review_panel::verdicts(
         ui,
@@ -111,6 +113,107 @@ fn span_details(ui: &mut egui::Ui, session: &Session, state: &mut UiState) -> Ve
         span,
         &mut state.comment,
     ));
+    commands
+}
+
+/// The span's attributes: each value of a list as a button (the chosen one lit; V cycles
+/// the first), free values as text.
+fn attributes(ui: &mut egui::Ui, session: &Session, span: &Span) -> Vec<Command> {
+    let mut commands = Vec::new();
+    let Some(label) = session.scheme.label(&span.label) else {
+        return commands;
+    };
+    let editable = session.may_edit(span);
+    for def in &label.attributes {
+        let current = span.attributes.get(&def.name);
+        ui.horizontal_wrapped(|ui| {
+            ui.label(&def.name).on_hover_text(&def.description);
+            if def.values.is_empty() {
+                ui.label(current.map_or("—", String::as_str));
+                return;
+            }
+            for value in &def.values {
+                let chosen = current == Some(value);
+                let button = ui.add_enabled(editable, egui::Button::selectable(chosen, value));
+                if button.clicked() {
+                    commands.push(Command::SetAttribute {
+                        name: def.name.clone(),
+                        value: (!chosen).then(|| value.clone()),
+                    });
+                }
+            }
+        });
+    }
+    if label.attributes.iter().any(|a| !a.values.is_empty()) && editable {
+        ui.label(RichText::new("V: next value").weak().small());
+    }
+    commands
+}
+
+/// The relations the span is an end of ("said by: Dmitry Peskov"), each selectable and
+/// removable, and the way to make one.
+fn links(ui: &mut egui::Ui, session: &Session, span: &Span, state: &UiState) -> Vec<Command> {
+    let mut commands = Vec::new();
+    let Some(open) = &session.open else {
+        return commands;
+    };
+    if session.scheme.relations.is_empty() {
+        return commands;
+    }
+    let words = |id: i64| {
+        open.spans
+            .iter()
+            .find(|s| s.id == id)
+            .map(|s| shorten(open.slice(s), 40))
+            .unwrap_or_default()
+    };
+    for relation in open
+        .relations
+        .iter()
+        .filter(|r| r.from == span.id || r.to == span.id)
+    {
+        let kind = relation.kind.replace('_', " ");
+        let (text, other) = if relation.from == span.id {
+            (format!("{kind}: {}", words(relation.to)), relation.to)
+        } else {
+            (
+                format!("{kind} (of): {}", words(relation.from)),
+                relation.from,
+            )
+        };
+        ui.horizontal(|ui| {
+            let row = ui
+                .add(egui::Button::new(text).truncate())
+                .on_hover_text(format!(
+                    "{}'s link; click to go to the other end",
+                    relation.annotator
+                ));
+            if row.clicked() {
+                commands.push(Command::SelectSpan(Some(other)));
+            }
+            let mine =
+                relation.annotator == session.annotator || relation.annotator == crate::store::GOLD;
+            if mine
+                && ui
+                    .small_button("✕")
+                    .on_hover_text("remove this link")
+                    .clicked()
+            {
+                commands.push(Command::DeleteRelation(relation.id));
+            }
+        });
+    }
+    if session.may_edit(span) {
+        let linking = state.linking == Some(span.id);
+        let text = if linking {
+            "click the span to link to… (Esc)"
+        } else {
+            "link to… (L)"
+        };
+        if ui.selectable_label(linking, text).clicked() && !linking {
+            commands.push(Command::StartLink);
+        }
+    }
     commands
 }
 
@@ -193,7 +296,17 @@ fn span_list(ui: &mut egui::Ui, session: &Session) -> Option<Command> {
                     let (rect, _) = ui.allocate_exact_size(Vec2::splat(10.0), Sense::hover());
                     ui.painter().rect_filled(rect, 2.0, color);
                     let selected = session.selected_span == Some(span.id);
-                    let row_text = format!("{} · {}", span.label, shorten(text, 48));
+                    let values: Vec<&str> = span.attributes.values().map(String::as_str).collect();
+                    let row_text = if values.is_empty() {
+                        format!("{} · {}", span.label, shorten(text, 48))
+                    } else {
+                        format!(
+                            "{} ({}) · {}",
+                            span.label,
+                            values.join(", "),
+                            shorten(text, 40)
+                        )
+                    };
                     let response = ui
                         .add(egui::Button::selectable(selected, row_text).truncate())
                         .on_hover_text(format!("{} · {}", span.annotator, span.range));

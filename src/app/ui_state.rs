@@ -41,6 +41,18 @@ pub struct UiState {
     pub last_refusal: Option<String>,
     pub export: ExportForm,
     pub agreement: AgreementWindow,
+    /// Link mode: the span a relation starts from; the next span chosen is its other end.
+    pub linking: Option<i64>,
+    /// Two spans several relation kinds could link: the chooser asks which.
+    pub link_choice: Option<LinkChoice>,
+}
+
+/// The chooser's question: which of `kinds` links span `from` to span `to`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LinkChoice {
+    pub from: i64,
+    pub to: i64,
+    pub kinds: Vec<String>,
 }
 
 impl UiState {
@@ -65,6 +77,8 @@ impl UiState {
             last_refusal: None,
             export: ExportForm::default(),
             agreement: AgreementWindow::default(),
+            linking: None,
+            link_choice: None,
         }
     }
 

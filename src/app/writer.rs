@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::time::{Duration, Instant};
 
-use crate::model::{CharRange, DocStatus, Span};
+use crate::model::{CharRange, DocStatus, Relation, Span};
 use crate::store::{Access, OpOutcome, Project, ReviewStatus, SpanEdit, StoreError};
 
 /// How long the window waits for an edit before it goes on drawing.
@@ -36,6 +36,14 @@ pub enum Edit {
     },
     DeleteSpan {
         span: i64,
+    },
+    AddRelation {
+        kind: String,
+        from: i64,
+        to: i64,
+    },
+    DeleteRelation {
+        relation: i64,
     },
     SetStatus {
         document: i64,
@@ -70,6 +78,8 @@ pub enum Edited {
         span: Span,
     },
     SpanDeleted(Span),
+    RelationAdded(Relation),
+    RelationDeleted(Relation),
     StatusSet {
         document: i64,
         status: DocStatus,
@@ -236,6 +246,12 @@ pub fn apply(project: &mut Project, annotator: &str, edit: &Edit) -> Result<Edit
             span: project.edit_span(annotator, *span, edit)?,
         },
         Edit::DeleteSpan { span } => Edited::SpanDeleted(project.delete_span(annotator, *span)?),
+        Edit::AddRelation { kind, from, to } => {
+            Edited::RelationAdded(project.add_relation(annotator, kind, *from, *to)?)
+        }
+        Edit::DeleteRelation { relation } => {
+            Edited::RelationDeleted(project.delete_relation(annotator, *relation)?)
+        }
         Edit::SetStatus { document, status } => {
             project.set_status(annotator, *document, *status)?;
             Edited::StatusSet {
