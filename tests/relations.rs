@@ -321,6 +321,13 @@ fn a_jsonl_export_imports_into_another_project_with_its_links_and_verdicts() {
     let report = import_paths(&mut other, &[file], "rita", &mut |_, _| {}).unwrap();
     assert!(report.errors.is_empty(), "{:?}", report.errors);
     assert_eq!(report.spans_added, 3);
+    assert!(
+        report
+            .summary()
+            .starts_with("imported 1 document, 3 spans and 1 relation;"),
+        "{}",
+        report.summary()
+    );
     let doc = report.added[0];
     let spans = other.spans(doc).unwrap();
     let claim = spans.iter().find(|s| s.label == "claim").unwrap();

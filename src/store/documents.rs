@@ -61,6 +61,8 @@ pub struct InsertOutcome {
     pub added: bool,
     /// Spans added (spans already present for the same annotator are not added twice).
     pub spans_added: usize,
+    /// Relations added (a link already present is not added twice).
+    pub relations_added: usize,
 }
 
 /// Why one document of a batch was refused; the rest of the batch is unaffected.
@@ -401,10 +403,14 @@ fn insert_one(
         span_ids.push(conn.last_insert_rowid());
         spans_added += 1;
     }
+    let mut relations_added = 0;
     for (index, relation) in doc.relations.iter().enumerate() {
-        insert_relation(conn, known.scheme, doc, &span_ids, index + 1, relation, now)?;
+        if insert_relation(conn, known.scheme, doc, &span_ids, index + 1, relation, now)? {
+            relations_added += 1;
+        }
     }
     Ok(InsertOutcome {
+        relations_added,
         document_id,
         added,
         spans_added,
@@ -429,7 +435,7 @@ fn check_attributes(scheme: &LabelScheme, index: usize, span: &NewSpan) -> Resul
 }
 
 /// Adds one of a document's relations between spans already inserted, unless the same link
-/// is there already.
+/// is there already; says whether it added it.
 fn insert_relation(
     conn: &rusqlite::Connection,
     scheme: &LabelScheme,
@@ -438,7 +444,7 @@ fn insert_relation(
     index: usize,
     relation: &NewRelation,
     now: Timestamp,
-) -> Result<(), InsertError> {
+) -> Result<bool, InsertError> {
     let refuse = |message: String| InsertError::Relation { index, message };
     let end = |at: usize| {
         doc.spans
@@ -493,7 +499,7 @@ fn insert_relation(
         created_at: now,
     };
     if relation_with(conn, &stored)?.is_some() {
-        return Ok(());
+        return Ok(false);
     }
     let document_id: i64 = conn
         .prepare_cached("SELECT document_id FROM spans WHERE id = ?1")?
@@ -505,7 +511,7 @@ fn insert_relation(
             ..stored
         },
     )?;
-    Ok(())
+    Ok(true)
 }
 
 fn read_info(row: &rusqlite::Row<'_>) -> rusqlite::Result<DocumentInfo> {

@@ -39,6 +39,8 @@ pub struct ImportReport {
     pub duplicates: Vec<(PathBuf, i64)>,
     /// Spans added (to new or existing documents).
     pub spans_added: usize,
+    /// Relations added between those spans.
+    pub relations_added: usize,
     /// One line per file that was refused, naming the file (and line).
     pub errors: Vec<String>,
     /// One line per file passed over (unknown type).
@@ -69,10 +71,18 @@ impl ImportReport {
 
     /// The one-line summary both faces show: `imported 2 documents and 5 spans; …`.
     pub fn summary(&self) -> String {
+        let spans = if self.relations_added > 0 {
+            format!(
+                ", {} and {}",
+                super::count(self.spans_added, "span"),
+                super::count(self.relations_added, "relation")
+            )
+        } else {
+            format!(" and {}", super::count(self.spans_added, "span"))
+        };
         format!(
-            "imported {} and {}; {} already in the project (skipped); {} refused",
+            "imported {}{spans}; {} already in the project (skipped); {} refused",
             super::count(self.added.len(), "document"),
-            super::count(self.spans_added, "span"),
             self.duplicates.len(),
             super::count(self.errors.len(), "file"),
         )
@@ -318,6 +328,7 @@ fn insert_prepared(
                         .push((path.to_owned(), outcome.document_id));
                 }
                 report.spans_added += outcome.spans_added;
+                report.relations_added += outcome.relations_added;
             }
             Ok(())
         }
