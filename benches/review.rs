@@ -106,6 +106,7 @@ fn bench_pure(c: &mut Criterion, generated: &[Generated]) {
             title: format!("Document {i}"),
             text: g.text.clone(),
             spans: g.spans.clone(),
+            links: Vec::new(),
         })
         .collect();
     let annotators = names(&ANNOTATORS);
@@ -121,6 +122,7 @@ fn bench_pure(c: &mut Criterion, generated: &[Generated]) {
         .iter()
         .map(|d| DocumentSpans {
             spans: d.spans[..2].to_vec(),
+            links: Vec::new(),
             ..d.clone()
         })
         .collect();

@@ -690,3 +690,87 @@ fn a_project_whose_folder_cannot_take_sqlites_index_file_is_still_read() {
         .assert()
         .success();
 }
+
+#[test]
+fn agree_scores_relations_and_verdicts_against_hand_counts() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "Peskov said “no plans”. Troops massed near Kyiv. Talks failed on Friday.";
+    let at = |needle: &str| {
+        let start = text[..text.find(needle).unwrap()].chars().count();
+        (start, start + needle.chars().count())
+    };
+    let span = |id: &str, who: &str, needle: &str, label: &str, verdict: Option<&str>| {
+        let (start, end) = at(needle);
+        let attributes = match verdict {
+            Some(v) => serde_json::json!({"verdict": v}),
+            None => serde_json::json!({}),
+        };
+        serde_json::json!({"id": id, "start": start, "end": end, "label": label,
+                           "annotator": who, "attributes": attributes})
+    };
+    let link =
+        |from: &str, to: &str| serde_json::json!({"type": "said_by", "from": from, "to": to});
+    let record = serde_json::json!({
+        "text": text,
+        "spans": [
+            span("aq", "ana", "“no plans”", "quote", None),
+            span("ap", "ana", "Peskov", "source", None),
+            span("a1", "ana", "Troops massed near Kyiv", "claim", Some("false")),
+            span("a2", "ana", "Talks failed on Friday", "claim", Some("true")),
+            span("bq", "ben", "“no plans”", "quote", None),
+            span("bp", "ben", "Peskov", "source", None),
+            span("b1", "ben", "Troops massed near Kyiv", "claim", Some("false")),
+            span("b2", "ben", "Talks failed on Friday", "claim", Some("false")),
+        ],
+        // Both link the quote to Peskov; ana links her first claim, ben his second.
+        "relations": [link("aq", "ap"), link("a1", "ap"), link("bq", "bp"), link("b2", "bp")],
+    });
+    let jsonl = dir.path().join("two.jsonl");
+    std::fs::write(&jsonl, record.to_string() + "\n").unwrap();
+    let project = dir.path().join("p.stet");
+    import(&project, &[&jsonl]).success();
+    let output = stet()
+        .args([
+            "agree",
+            "--format",
+            "json",
+            "--annotators",
+            "ana,ben",
+            "--project",
+        ])
+        .arg(&project)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    // Relations: 1 match, 2 each: P = R = F1 = 1/2.
+    let relations = &report["relations"];
+    assert_eq!(relations["matches"], 1);
+    for metric in ["exact_f1", "precision", "recall"] {
+        assert_eq!(relations[metric], 0.5, "{metric}: {relations}");
+    }
+    // Verdicts on the two claims both tagged: one equal, so agreement 1/2; ana false/true,
+    // ben false/false: p_o = 1/2, p_e = 1/2·1 + 1/2·0 = 1/2, κ = 0.
+    let verdict = &report["attributes"]["claim.verdict"];
+    assert_eq!(verdict["n"], 2);
+    assert_eq!(verdict["agreement"], 0.5);
+    assert_eq!(verdict["cohen_kappa"], 0.0);
+    let table = stet()
+        .args(["agree", "--annotators", "ana,ben", "--project"])
+        .arg(&project)
+        .output()
+        .unwrap();
+    let table = String::from_utf8(table.stdout).unwrap();
+    assert!(
+        table.contains("relations: exact F1 0.500  precision 0.500  recall 0.500  (1 matching)"),
+        "{table}"
+    );
+    assert!(
+        table.contains("claim.verdict: agreement 0.500  κ Cohen 0.000  over 2 spans tagged alike"),
+        "{table}"
+    );
+}

@@ -74,6 +74,24 @@ fn report_ui(ui: &mut egui::Ui, report: &AgreementReport) -> Option<Command> {
                 scores_row(ui, label, scores);
             }
         });
+    let relations = &report.relations;
+    if relations.relations.iter().any(|&n| n > 0) {
+        ui.label(format!(
+            "Relations: exact F1 {}, precision {}, recall {} ({} matching)",
+            fmt(relations.exact_f1),
+            fmt(relations.precision),
+            fmt(relations.recall),
+            relations.matches
+        ));
+    }
+    for (name, scores) in &report.attributes {
+        ui.label(format!(
+            "{name}: agreement {}, Cohen κ {} over {} spans tagged alike",
+            fmt(scores.agreement),
+            fmt(scores.cohen_kappa),
+            scores.n
+        ));
+    }
     label_chart_ui(ui, report);
     ui.separator();
     ui.label(RichText::new("Documents, most disagreement first (click to compare)").strong());

@@ -79,6 +79,26 @@ pub fn agree(args: &AgreeArgs) -> anyhow::Result<ExitCode> {
     for (label, scores) in &report.labels {
         write_scores(&mut out, label, scores)?;
     }
+    let relations = &report.relations;
+    if relations.relations.iter().any(|&n| n > 0) {
+        writeln!(
+            out,
+            "\nrelations: exact F1 {}  precision {}  recall {}  ({} matching)",
+            fmt(relations.exact_f1),
+            fmt(relations.precision),
+            fmt(relations.recall),
+            relations.matches
+        )?;
+    }
+    for (name, scores) in &report.attributes {
+        writeln!(
+            out,
+            "{name}: agreement {}  κ Cohen {}  over {} spans tagged alike",
+            fmt(scores.agreement),
+            fmt(scores.cohen_kappa),
+            scores.n
+        )?;
+    }
     writeln!(out, "\nmost disagreement first:")?;
     for doc in report.documents.iter().take(20) {
         writeln!(

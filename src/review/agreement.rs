@@ -41,6 +41,7 @@ use serde::Serialize;
 use super::Reason;
 use super::alpha_u::{AlphaTally, alpha_over, normalise_units};
 use super::kappa::{Confusion, Fleiss, token_categories, token_coverage, tokens};
+use super::links::{AnnotatorLinks, AttributeScores, LinkTally, RelationScores, SpanKey};
 use super::span_match::{PairCounts, prf};
 use crate::model::{CharRange, DocStatus, Origin, char_len};
 use crate::store::{Project, StoreError};
@@ -73,6 +74,10 @@ pub struct AgreementReport {
     pub documents: Vec<DocumentAgreement>,
     /// Documents left out because not every compared annotator had worked on them.
     pub documents_skipped: usize,
+    /// Relations between the compared labels' spans (see [`super::links`]).
+    pub relations: RelationScores,
+    /// Each `label.attribute`'s values on spans tagged alike.
+    pub attributes: BTreeMap<String, AttributeScores>,
 }
 
 /// The metrics for one scope (the whole project, one label, or one document).
@@ -127,6 +132,8 @@ pub struct DocumentSpans {
     /// Each annotator's spans, in the report's annotator order, as `(range, label index)`;
     /// label indices at or past the number of labels are ignored.
     pub spans: Vec<Vec<(CharRange, usize)>>,
+    /// Each annotator's relations and attribute values (none: nothing to compare).
+    pub links: Vec<AnnotatorLinks>,
 }
 
 /// Computes the agreement report for a project.
@@ -240,6 +247,9 @@ impl Plan {
             }
             let mut worked = vec![self.all_documents; r];
             let mut per_annotator = vec![Vec::new(); r];
+            let mut links = vec![AnnotatorLinks::default(); r];
+            // Compared spans by id, for the relations' ends.
+            let mut compared: HashMap<i64, (usize, SpanKey)> = HashMap::new();
             for span in project.spans(info.id)? {
                 let Some(&a) = self.annotator_index.get(&span.annotator) else {
                     continue;
@@ -250,6 +260,9 @@ impl Plan {
                 }
                 if let Some(&l) = self.label_index.get(&span.label) {
                     per_annotator[a].push((span.range, l));
+                    let key = (span.range, span.label);
+                    links[a].attributes.push((key.clone(), span.attributes));
+                    compared.insert(span.id, (a, key));
                 }
             }
             for (a, status) in self.statuses.iter().enumerate() {
@@ -264,12 +277,22 @@ impl Plan {
                 skipped += 1;
                 continue;
             }
+            for relation in project.relations(info.id)? {
+                if let (Some((a, from)), Some((_, to))) =
+                    (compared.get(&relation.from), compared.get(&relation.to))
+                {
+                    links[*a]
+                        .relations
+                        .push((relation.kind, from.clone(), to.clone()));
+                }
+            }
             sink(DocumentSpans {
                 id: info.id,
                 uid: info.uid,
                 title: info.title,
                 text: project.document(info.id)?.text,
                 spans: per_annotator,
+                links,
             });
         }
         Ok(skipped)
@@ -472,6 +495,7 @@ struct Comparison {
     /// The annotator pairs `(i, j)` with `i < j`.
     pairs: Vec<(usize, usize)>,
     total: ScopeTally,
+    links: LinkTally,
     documents: Vec<DocumentAgreement>,
 }
 
@@ -488,6 +512,7 @@ impl Comparison {
             labels,
             pairs,
             total,
+            links: LinkTally::new(r),
             documents: Vec::new(),
         }
     }
@@ -497,6 +522,7 @@ impl Comparison {
         let r = self.annotators.len();
         let n_labels = self.labels.len();
         let length = char_len(&doc.text);
+        self.links.add(&doc.links);
         let empty = Vec::new();
         // by_label[a][l]: annotator a's ranges of label l.
         let mut by_label = vec![vec![Vec::new(); n_labels]; r];
@@ -570,6 +596,7 @@ impl Comparison {
             .zip(self.total.labels.iter().zip(&self.total.alpha))
             .map(|(name, (tally, alpha))| (name.clone(), tally.scores(alpha.alpha())))
             .collect();
+        let (relations, attributes) = self.links.finish();
         AgreementReport {
             annotators: self.annotators,
             pairs: self.pairs.len(),
@@ -577,6 +604,8 @@ impl Comparison {
             labels,
             documents: self.documents,
             documents_skipped: skipped,
+            relations,
+            attributes,
         }
     }
 }
@@ -600,6 +629,7 @@ mod tests {
             title: "t".into(),
             text: text.into(),
             spans,
+            links: Vec::new(),
         }
     }
 

@@ -8,6 +8,7 @@ pub mod agreement;
 pub mod alpha_u;
 pub mod kappa;
 pub mod layers;
+pub mod links;
 pub mod merge;
 pub mod span_match;
 
