@@ -12,6 +12,7 @@ use stet::model::{LabelScheme, Span};
 use stet::store::{Access, NewDocument, Project, SpanEdit, StoreError};
 use stet::workflows::export::{write_into, write_to};
 use stet::workflows::import::import_paths;
+use stet::workflows::merge::merge_project;
 
 #[path = "common/text.rs"]
 mod text;
@@ -541,4 +542,81 @@ fn an_older_project_on_a_teams_own_scheme_is_left_as_it_is() {
     let scheme = project.scheme().unwrap();
     assert_eq!(scheme.labels, own.labels);
     assert!(scheme.relations.is_empty());
+}
+
+#[test]
+fn a_colleagues_links_merge_once_however_often_they_are_merged() {
+    let mut mine = desk();
+    let dir = tempfile::tempdir().unwrap();
+    let theirs_path = dir.path().join("ben.stet");
+    let mut theirs = Project::create(&theirs_path, &LabelScheme::newsroom()).unwrap();
+    let doc = theirs
+        .add_document(&NewDocument {
+            title: "Peskov".into(),
+            text: TEXT.into(),
+            source: "peskov.txt".into(),
+            format: "text".into(),
+            ..NewDocument::default()
+        })
+        .unwrap()
+        .document_id;
+    let quote = theirs
+        .add_span(
+            "ben",
+            doc,
+            range_of(TEXT, "“We have no plans to invade.”"),
+            "quote",
+            "",
+        )
+        .unwrap();
+    let source = theirs
+        .add_span("ben", doc, range_of(TEXT, "Dmitry Peskov"), "source", "")
+        .unwrap();
+    theirs
+        .add_relation("ben", "said_by", quote.id, source.id)
+        .unwrap();
+    drop(theirs);
+    let first = merge_project(&mut mine.project, &theirs_path, "rita").unwrap();
+    assert_eq!(first.spans_added, 2);
+    assert_eq!(first.relations_added, 1);
+    assert!(
+        first.summary().contains("; 1 relation added"),
+        "{}",
+        first.summary()
+    );
+    let expected = [link(
+        "said_by",
+        "“We have no plans to invade.”",
+        "Dmitry Peskov",
+        "ben",
+    )];
+    assert_eq!(mine.links(), expected);
+    let again = merge_project(&mut mine.project, &theirs_path, "rita").unwrap();
+    assert_eq!(again.relations_added, 0);
+    assert_eq!(mine.links(), expected, "merging twice is merging once");
+
+    // Their whole-project JSONL export merges the same way.
+    let theirs = Project::open(&theirs_path, Access::ReadOnly).unwrap();
+    let mut out = Vec::new();
+    write_to(
+        &theirs,
+        ExportFormat::Jsonl,
+        &ExportFilter::default(),
+        &mut out,
+    )
+    .unwrap();
+    let file = dir.path().join("ben.jsonl");
+    std::fs::write(&file, out).unwrap();
+    let mut fresh = desk();
+    for _ in 0..2 {
+        let report = import_paths(
+            &mut fresh.project,
+            std::slice::from_ref(&file),
+            "ana",
+            &mut |_, _| {},
+        )
+        .unwrap();
+        assert!(report.errors.is_empty(), "{:?}", report.errors);
+    }
+    assert_eq!(fresh.links(), expected);
 }

@@ -9,7 +9,9 @@ use serde_json::Value;
 use crate::ingest::{Article, ExportOrigin, FileKind, IngestError, read_file};
 use crate::model::{Fingerprint, LabelDef, Origin, SpanError, SpanVersion, Timestamp};
 use crate::review::merge::{MergeReport, PlanError, plan};
-use crate::store::merge::{FastMap, MergeSource, SourceDocument, SourceKind, SourceSpan};
+use crate::store::merge::{
+    FastMap, MergeSource, SourceDocument, SourceKind, SourceRelation, SourceSpan,
+};
 use crate::store::{Access, Project, StoreError};
 
 /// Why a file could not be merged; the project merged into is left as it was.
@@ -171,6 +173,7 @@ fn source_from_export(
     let mut docs = Vec::with_capacity(articles.len());
     let mut texts = Vec::with_capacity(articles.len());
     let mut spans = Vec::new();
+    let mut relations = Vec::new();
     for (index, article) in articles.into_iter().enumerate() {
         let line = article.line.unwrap_or(index + 1);
         let refuse = |message: String| MergeError::Record {
@@ -222,6 +225,30 @@ fn source_from_export(
                 updated_at: now,
             });
         }
+        for relation in &article.relations {
+            let ends = article
+                .spans
+                .get(relation.from)
+                .zip(article.spans.get(relation.to));
+            let (Some((from, to)), Some(uid)) = (ends, relation.uid.clone()) else {
+                continue;
+            };
+            let (Some(from_uid), Some(to_uid)) = (from.uid.clone(), to.uid.clone()) else {
+                continue;
+            };
+            relations.push(SourceRelation {
+                uid,
+                kind: relation.kind.clone(),
+                from_uid,
+                to_uid,
+                annotator: from
+                    .annotator
+                    .clone()
+                    .unwrap_or_else(|| record_annotator.to_owned()),
+                origin: Origin::Imported,
+                created_at: now,
+            });
+        }
         docs.push(SourceDocument {
             uid: fingerprint.uid.clone(),
             title: article.title,
@@ -241,6 +268,7 @@ fn source_from_export(
         annotators,
         spans,
         statuses: Vec::new(),
+        relations,
         kind: SourceKind::Export {
             texts,
             revision: origin.revision,

@@ -1,11 +1,12 @@
 //! Applying a merge plan: one write transaction that adds their labels, annotators and
 //! documents, writes the span changes and merge states, copies statuses and logs the merge.
 
-use rusqlite::{Connection, Transaction, params};
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
 use super::read::{export_revision_key, read_local};
 use super::{
     DocRef, LocalSide, MergeLog, MergePlan, MergeReport, MergeSource, NameRef, SourceKind,
+    SourceRelation,
 };
 use crate::model::{Fingerprint, Timestamp};
 use crate::store::ops::{Change, insert_op};
@@ -142,6 +143,7 @@ fn apply(
     write_spans(tx, source, &plan, &added)?;
     write_bases(tx, &source.uid, std::mem::take(&mut plan.bases))?;
     report.statuses_copied = copy_statuses(tx, &plan.statuses, &added)?;
+    report.relations_added = add_relations(tx, &source.relations)?;
     for &(conflict, doc) in &plan.conflicts_on_added {
         if let (Some(conflict), Some(&id)) =
             (report.conflicts.get_mut(conflict), added.documents.get(doc))
@@ -164,6 +166,60 @@ fn apply(
         log_merge(tx, &report, &plan.replaced, by)?;
     }
     Ok(report)
+}
+
+/// Adds their relations this project lacks (by uid) whose ends are both here and whose
+/// kind this project has; returns how many. Relations are only ever added: one they deleted
+/// stays here (a later issue merges their deletions three-way, as spans are).
+fn add_relations(tx: &Transaction<'_>, relations: &[SourceRelation]) -> Result<usize> {
+    let mut added = 0;
+    for relation in relations {
+        let present: Option<i64> = tx
+            .prepare_cached("SELECT id FROM relations WHERE uid = ?1")?
+            .query_row([&relation.uid], |r| r.get(0))
+            .optional()?;
+        if present.is_some() {
+            continue;
+        }
+        let span_of = |uid: &str| -> Result<Option<(i64, i64)>> {
+            Ok(tx
+                .prepare_cached("SELECT id, document_id FROM spans WHERE uid = ?1")?
+                .query_row([uid], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()?)
+        };
+        let kind: Option<i64> = tx
+            .prepare_cached("SELECT id FROM relation_kinds WHERE name = ?1")?
+            .query_row([&relation.kind], |r| r.get(0))
+            .optional()?;
+        let (Some((from, doc)), Some((to, to_doc)), Some(kind)) = (
+            span_of(&relation.from_uid)?,
+            span_of(&relation.to_uid)?,
+            kind,
+        ) else {
+            continue;
+        };
+        if doc != to_doc || from == to {
+            continue;
+        }
+        let annotator = annotator_id_in(tx, &relation.annotator)?;
+        tx.prepare_cached(
+            "INSERT INTO relations(uid, document_id, kind_id, from_span, to_span, annotator_id,
+                                   origin, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        )?
+        .execute(params![
+            relation.uid,
+            doc,
+            kind,
+            from,
+            to,
+            annotator,
+            relation.origin.as_str(),
+            relation.created_at.0
+        ])?;
+        added += 1;
+    }
+    Ok(added)
 }
 
 /// Adds their documents this project lacks, checking each text read from a project file

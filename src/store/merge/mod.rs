@@ -179,7 +179,21 @@ pub struct MergeSource<'p> {
     pub annotators: Vec<String>,
     pub spans: Vec<SourceSpan>,
     pub statuses: Vec<SourceStatus>,
+    /// Their relations, by the uids of their ends.
+    pub relations: Vec<SourceRelation>,
     pub kind: SourceKind<'p>,
+}
+
+/// One of their relations.
+#[derive(Clone, Debug)]
+pub struct SourceRelation {
+    pub uid: String,
+    pub kind: String,
+    pub from_uid: String,
+    pub to_uid: String,
+    pub annotator: String,
+    pub origin: Origin,
+    pub created_at: Timestamp,
 }
 
 impl MergeSource<'_> {

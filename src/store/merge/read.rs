@@ -7,7 +7,7 @@ use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior};
 
 use super::{
     FastMap, History, LocalDocument, LocalLabel, LocalSide, LocalSpan, MergeSource, SourceDocument,
-    SourceKind, SourceSpan, SourceStatus,
+    SourceKind, SourceRelation, SourceSpan, SourceStatus,
 };
 use crate::model::{CharRange, LabelDef, Origin, SpanVersion, Timestamp, relation_version};
 use crate::store::ops::{SpanCopy, read_span_changes};
@@ -63,7 +63,9 @@ impl Project {
         let statuses = read_source_statuses(&snapshot, &doc_index, &annotator_index)?;
         let doc_uids: FastMap<i64, &str> = docs.iter().map(|d| (d.id, d.uid.as_str())).collect();
         let history = read_history(&snapshot, &doc_uids)?;
+        let relations = read_source_relations(&snapshot)?;
         Ok(MergeSource {
+            relations,
             path: path.to_owned(),
             uid,
             docs,
@@ -74,6 +76,30 @@ impl Project {
             kind: SourceKind::Project { snapshot, history },
         })
     }
+}
+
+/// Their relations with the uids of their ends.
+fn read_source_relations(conn: &Connection) -> Result<Vec<SourceRelation>> {
+    let mut stmt = conn.prepare(
+        "SELECT r.uid, k.name, f.uid, t.uid, a.name, r.origin, r.created_at
+         FROM relations r JOIN relation_kinds k ON k.id = r.kind_id
+         JOIN spans f ON f.id = r.from_span JOIN spans t ON t.id = r.to_span
+         JOIN annotators a ON a.id = r.annotator_id ORDER BY r.id",
+    )?;
+    let relations = stmt
+        .query_map([], |row| {
+            Ok(SourceRelation {
+                uid: row.get(0)?,
+                kind: row.get(1)?,
+                from_uid: row.get(2)?,
+                to_uid: row.get(3)?,
+                annotator: row.get(4)?,
+                origin: Origin::parse(row.get_ref(5)?.as_str()?),
+                created_at: Timestamp(row.get(6)?),
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(relations)
 }
 
 fn read_source_documents(conn: &Connection) -> Result<Vec<SourceDocument>> {

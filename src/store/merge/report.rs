@@ -130,6 +130,8 @@ pub struct MergeReport {
     pub spans_kept: usize,
     /// Document statuses of their annotators copied where this project had none.
     pub statuses_copied: usize,
+    /// Their relations added here (a relation is merged once, by uid).
+    pub relations_added: usize,
     /// Labels their spans use that this project's scheme lacked, added with their colour
     /// (and hotkey, unless a label here already has it).
     pub labels_added: Vec<LabelDef>,
@@ -168,6 +170,7 @@ impl MergeReport {
             + self.spans_deleted
             + self.statuses_copied
             + self.labels_added.len()
+            + self.relations_added
             > 0
     }
 
@@ -184,6 +187,12 @@ impl MergeReport {
             count(self.conflicts.len(), "conflict"),
             count(self.statuses_copied, "status"),
         );
+        if self.relations_added > 0 {
+            line.push_str(&format!(
+                "; {} added",
+                count(self.relations_added, "relation")
+            ));
+        }
         if !self.labels_added.is_empty() {
             let labels: Vec<String> = self
                 .labels_added
