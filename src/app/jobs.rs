@@ -50,7 +50,7 @@ pub enum JobOutput {
     /// The copy's path.
     Copied(PathBuf),
     Exported(ExportOutcome),
-    Agreement(AgreementReport),
+    Agreement(Box<AgreementReport>),
 }
 
 /// Why a job failed, said once.

@@ -101,7 +101,9 @@ impl StetApp {
                 annotators,
                 ..AgreementOptions::default()
             };
-            Ok(JobOutput::Agreement(agreement(project, &options)?))
+            Ok(JobOutput::Agreement(Box::new(agreement(
+                project, &options,
+            )?)))
         });
         self.start_job(ctx, JobKind::Agreement, Access::ReadOnly, work);
     }
@@ -175,7 +177,7 @@ impl StetApp {
                 self.ui.problems = lines[..lines.len().saturating_sub(1)].to_vec();
                 self.ui.status.info(message);
             }
-            JobOutput::Agreement(report) => self.ui.agreement.report = Some(report),
+            JobOutput::Agreement(report) => self.ui.agreement.report = Some(*report),
         }
         Ok(())
     }
