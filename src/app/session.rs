@@ -403,7 +403,8 @@ impl Session {
     }
 }
 
-/// What hovering a span shows: label, annotator with initials, note, verdicts.
+/// What hovering a span shows: label, annotator with initials, attribute values, note,
+/// verdicts.
 fn span_tooltip(span: &Span, verdicts: &[&VerdictRecord]) -> String {
     let initials: String = span
         .annotator
@@ -412,6 +413,9 @@ fn span_tooltip(span: &Span, verdicts: &[&VerdictRecord]) -> String {
         .flat_map(char::to_uppercase)
         .collect();
     let mut tooltip = format!("{} · {} ({initials})", span.label, span.annotator);
+    for (name, value) in &span.attributes {
+        tooltip.push_str(&format!("\n{name}: {value}"));
+    }
     if !span.note.is_empty() {
         tooltip.push('\n');
         tooltip.push_str(&span.note);

@@ -188,6 +188,10 @@ struct Plan {
     statuses: Vec<HashMap<i64, DocStatus>>,
     all_documents: bool,
     include_suggested: bool,
+    /// Labels that declare attributes: only their spans' values are compared.
+    attribute_labels: BTreeSet<String>,
+    /// Whether the project has relations at all (else none are read).
+    has_relations: bool,
 }
 
 impl Plan {
@@ -199,13 +203,15 @@ impl Plan {
             dedup(&options.annotators)
         };
         // Spans can only carry the scheme's labels (the project refuses others).
+        let scheme = project.scheme()?;
+        let attribute_labels = scheme
+            .labels
+            .iter()
+            .filter(|l| !l.attributes.is_empty())
+            .map(|l| l.name.clone())
+            .collect();
         let labels = if options.labels.is_empty() {
-            project
-                .scheme()?
-                .labels
-                .into_iter()
-                .map(|l| l.name)
-                .collect()
+            scheme.labels.into_iter().map(|l| l.name).collect()
         } else {
             dedup(&options.labels)
         };
@@ -223,6 +229,8 @@ impl Plan {
             statuses,
             all_documents: options.all_documents,
             include_suggested: options.include_suggested,
+            attribute_labels,
+            has_relations: project.relation_count()? > 0,
         })
     }
 
@@ -260,9 +268,14 @@ impl Plan {
                 }
                 if let Some(&l) = self.label_index.get(&span.label) {
                     per_annotator[a].push((span.range, l));
-                    let key = (span.range, span.label);
-                    links[a].attributes.push((key.clone(), span.attributes));
-                    compared.insert(span.id, (a, key));
+                    if self.attribute_labels.contains(&span.label) {
+                        links[a]
+                            .attributes
+                            .push(((span.range, span.label.clone()), span.attributes));
+                    }
+                    if self.has_relations {
+                        compared.insert(span.id, (a, (span.range, span.label)));
+                    }
                 }
             }
             for (a, status) in self.statuses.iter().enumerate() {
@@ -277,7 +290,12 @@ impl Plan {
                 skipped += 1;
                 continue;
             }
-            for relation in project.relations(info.id)? {
+            let relations = if self.has_relations {
+                project.relations(info.id)?
+            } else {
+                Vec::new()
+            };
+            for relation in relations {
                 if let (Some((a, from)), Some((_, to))) =
                     (compared.get(&relation.from), compared.get(&relation.to))
                 {

@@ -35,6 +35,15 @@ pub(super) fn read_relation(row: &rusqlite::Row<'_>) -> rusqlite::Result<Relatio
 }
 
 impl Project {
+    /// How many relations the project holds (cheap: lets readers skip looking for them).
+    pub fn relation_count(&self) -> Result<usize> {
+        let n: i64 = self
+            .conn
+            .prepare_cached("SELECT count(*) FROM relations")?
+            .query_row([], |r| r.get(0))?;
+        Ok(usize::try_from(n).unwrap_or(0))
+    }
+
     /// A document's relations by every annotator, in the order they were made.
     pub fn relations(&self, document_id: i64) -> Result<Vec<Relation>> {
         let mut stmt = self.conn.prepare_cached(&format!(
