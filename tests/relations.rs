@@ -28,20 +28,22 @@ struct Desk {
     doc: i64,
 }
 
+/// The article every test tags, as a new document.
+fn peskov() -> NewDocument {
+    NewDocument {
+        title: "Peskov".into(),
+        text: TEXT.into(),
+        source: "peskov.txt".into(),
+        format: "text".into(),
+        ..NewDocument::default()
+    }
+}
+
 fn desk() -> Desk {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("desk.stet");
     let mut project = Project::create(&path, &LabelScheme::newsroom()).unwrap();
-    let doc = project
-        .add_document(&NewDocument {
-            title: "Peskov".into(),
-            text: TEXT.into(),
-            source: "peskov.txt".into(),
-            format: "text".into(),
-            ..NewDocument::default()
-        })
-        .unwrap()
-        .document_id;
+    let doc = project.add_document(&peskov()).unwrap().document_id;
     Desk {
         _dir: dir,
         path,
@@ -550,16 +552,7 @@ fn a_colleagues_links_merge_once_however_often_they_are_merged() {
     let dir = tempfile::tempdir().unwrap();
     let theirs_path = dir.path().join("ben.stet");
     let mut theirs = Project::create(&theirs_path, &LabelScheme::newsroom()).unwrap();
-    let doc = theirs
-        .add_document(&NewDocument {
-            title: "Peskov".into(),
-            text: TEXT.into(),
-            source: "peskov.txt".into(),
-            format: "text".into(),
-            ..NewDocument::default()
-        })
-        .unwrap()
-        .document_id;
+    let doc = theirs.add_document(&peskov()).unwrap().document_id;
     let quote = theirs
         .add_span(
             "ben",

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use super::StetApp;
-use super::words::shorten;
+use super::words::{relation_words, shorten};
 use super::writer::{Edit, Edited};
 use crate::model::CharRange;
 use crate::store::{GOLD, ReviewStatus, SpanEdit, StoreError};
@@ -97,14 +97,14 @@ impl StetApp {
                 let end = self.span_words(relation.to);
                 self.ui.status.info(format!(
                     "Linked: {} “{end}” (Ctrl+Z to undo)",
-                    relation.kind.replace('_', " ")
+                    relation_words(&relation.kind)
                 ));
             }
             Edited::RelationDeleted(relation) => {
                 self.session.after_edit()?;
                 self.ui.status.info(format!(
                     "Removed the {} link (Ctrl+Z to undo)",
-                    relation.kind.replace('_', " ")
+                    relation_words(&relation.kind)
                 ));
             }
             Edited::StatusSet { document, status } => {

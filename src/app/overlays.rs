@@ -8,6 +8,7 @@ use super::jobs::{JobKind, Jobs};
 use super::keymap::KEYMAP;
 use super::session::Session;
 use super::ui_state::UiState;
+use super::words::relation_words;
 
 /// Every floating window.
 pub fn overlays(
@@ -68,8 +69,8 @@ fn link_chooser(ctx: &egui::Context, session: &Session, state: &UiState) -> Opti
                 let def = session.scheme.relation(kind);
                 let key = def.and_then(|d| d.hotkey.as_deref());
                 let text = match key {
-                    Some(key) => format!("{}   [{key}]", kind.replace('_', " ")),
-                    None => kind.replace('_', " "),
+                    Some(key) => format!("{}   [{key}]", relation_words(kind)),
+                    None => relation_words(kind),
                 };
                 let button = ui
                     .button(text)

@@ -7,7 +7,7 @@ use super::commands::Command;
 use super::session::Session;
 use super::theme;
 use super::ui_state::{NoteDraft, UiState};
-use super::words::{local_time, shorten};
+use super::words::{local_time, relation_words, shorten};
 use crate::model::Span;
 
 /// The right panel.
@@ -172,7 +172,7 @@ fn links(ui: &mut egui::Ui, session: &Session, span: &Span, state: &UiState) -> 
         .iter()
         .filter(|r| r.from == span.id || r.to == span.id)
     {
-        let kind = relation.kind.replace('_', " ");
+        let kind = relation_words(&relation.kind);
         let (text, other) = if relation.from == span.id {
             (format!("{kind}: {}", words(relation.to)), relation.to)
         } else {

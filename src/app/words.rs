@@ -24,6 +24,11 @@ pub fn local_time(at: Timestamp) -> String {
     zoned.strftime("%Y-%m-%d %H:%M").to_string()
 }
 
+/// A relation kind in words (`said_by` → "said by").
+pub fn relation_words(kind: &str) -> String {
+    kind.replace('_', " ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::shorten;

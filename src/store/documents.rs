@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use rusqlite::{OptionalExtension, Transaction, params};
 use serde_json::{Map, Value};
 
-use super::relations::{relation_with, write_relation};
+use super::relations::{LinkEnd, link_problem, relation_with, write_relation};
 use super::scheme::read_scheme;
 use super::spans::attributes_json;
 use super::{Project, Result, StoreError, annotator_id_in, known_labels};
@@ -454,36 +454,20 @@ fn insert_relation(
     };
     let (from, &from_id) = end(relation.from)?;
     let (to, &to_id) = end(relation.to)?;
-    let def = scheme.relation(&relation.kind).ok_or_else(|| {
-        let known: Vec<&str> = scheme.relations.iter().map(|r| r.name.as_str()).collect();
-        refuse(format!(
-            "type {:?} is not in the project's scheme ({})",
-            relation.kind,
-            if known.is_empty() {
-                "which has no relations".to_owned()
-            } else {
-                known.join(", ")
-            }
-        ))
-    })?;
-    if !def.fits(&from.label, &to.label) {
-        return Err(refuse(format!(
-            "{} links {} to {}, not {} to {}",
-            def.name,
-            def.from.join("/"),
-            def.to.join("/"),
-            from.label,
-            to.label
-        )));
-    }
-    if from.annotator != to.annotator {
-        return Err(refuse(format!(
-            "{} links spans of two annotators ({} and {}); a relation stays in one layer",
-            def.name, from.annotator, to.annotator
-        )));
-    }
-    if from_id == to_id {
-        return Err(refuse(format!("{} links a span to itself", def.name)));
+    let ends = (
+        LinkEnd {
+            id: from_id,
+            label: &from.label,
+            annotator: &from.annotator,
+        },
+        LinkEnd {
+            id: to_id,
+            label: &to.label,
+            annotator: &to.annotator,
+        },
+    );
+    if let Some(problem) = link_problem(scheme, &relation.kind, ends) {
+        return Err(refuse(problem));
     }
     let stored = Relation {
         id: 0,

@@ -8,7 +8,7 @@ use super::ops::Change;
 use super::review::GOLD;
 use super::spans::span_in;
 use super::{Project, Result, StoreError, annotator_id_in};
-use crate::model::{Origin, Relation, Span, Timestamp};
+use crate::model::{LabelScheme, Origin, Relation, Span, Timestamp};
 
 /// The columns [`read_relation`] reads, with their joins; append a `WHERE` clause.
 pub(super) const RELATION_COLUMNS: &str = "r.id, r.uid, r.document_id, k.name, r.from_span,
@@ -67,28 +67,12 @@ impl Project {
     ) -> Result<Relation> {
         let from_span = self.span(from)?;
         let to_span = self.span(to)?;
-        let layer = relation_layer(annotator, &from_span, &to_span)?;
         let scheme = self.scheme()?;
-        let def = scheme.relation(kind).ok_or_else(|| {
-            StoreError::Relation(format!(
-                "the project has no relation {kind:?} ({})",
-                scheme
-                    .relations
-                    .iter()
-                    .map(|r| r.name.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ))
-        })?;
-        if !def.fits(&from_span.label, &to_span.label) {
-            return Err(StoreError::Relation(format!(
-                "{kind} links {} to {}, not {} to {}",
-                def.from.join("/"),
-                def.to.join("/"),
-                from_span.label,
-                to_span.label
-            )));
+        let ends = (LinkEnd::of(&from_span), LinkEnd::of(&to_span));
+        if let Some(problem) = link_problem(&scheme, kind, ends) {
+            return Err(StoreError::Relation(problem));
         }
+        let layer = relation_layer(annotator, &from_span, &to_span)?;
         let relation = Relation {
             id: 0,
             uid: String::new(),
@@ -137,24 +121,69 @@ impl Project {
     }
 }
 
-/// The layer a relation between these spans belongs to: both spans must be the
-/// annotator's own, or both gold.
+/// One end of a link, as [`link_problem`] judges it.
+#[derive(Clone, Copy)]
+pub(super) struct LinkEnd<'a> {
+    pub id: i64,
+    pub label: &'a str,
+    pub annotator: &'a str,
+}
+
+impl<'a> LinkEnd<'a> {
+    fn of(span: &'a Span) -> Self {
+        Self {
+            id: span.id,
+            label: &span.label,
+            annotator: &span.annotator,
+        }
+    }
+}
+
+/// Why a relation of `kind` may not link these ends: itself, two layers, a kind the scheme
+/// lacks, or labels the kind does not allow. The window's links and imports both ask.
+pub(super) fn link_problem(
+    scheme: &LabelScheme,
+    kind: &str,
+    (from, to): (LinkEnd<'_>, LinkEnd<'_>),
+) -> Option<String> {
+    if from.id == to.id {
+        return Some("a span cannot be linked to itself".into());
+    }
+    if from.annotator != to.annotator {
+        return Some(format!(
+            "a relation links two spans of one layer, not {}'s to {}'s",
+            from.annotator, to.annotator
+        ));
+    }
+    let Some(def) = scheme.relation(kind) else {
+        let known: Vec<&str> = scheme.relations.iter().map(|r| r.name.as_str()).collect();
+        return Some(if known.is_empty() {
+            format!("the project has no relation {kind:?} (its scheme has none)")
+        } else {
+            format!(
+                "the project has no relation {kind:?} ({})",
+                known.join(", ")
+            )
+        });
+    };
+    (!def.fits(from.label, to.label)).then(|| {
+        format!(
+            "{kind} links {} to {}, not {} to {}",
+            def.from.join("/"),
+            def.to.join("/"),
+            from.label,
+            to.label
+        )
+    })
+}
+
+/// The layer a relation between these spans belongs to (both ends are of one layer, checked
+/// by [`link_problem`]): the annotator's own, or gold.
 fn relation_layer<'s>(annotator: &str, from: &'s Span, to: &Span) -> Result<&'s str> {
     if from.document_id != to.document_id {
         return Err(StoreError::Relation(
             "a relation links two spans of one document".into(),
         ));
-    }
-    if from.id == to.id {
-        return Err(StoreError::Relation(
-            "a span cannot be linked to itself".into(),
-        ));
-    }
-    if from.annotator != to.annotator {
-        return Err(StoreError::Relation(format!(
-            "a relation links two spans of one layer, not {}'s to {}'s",
-            from.annotator, to.annotator
-        )));
     }
     if from.annotator != annotator && from.annotator != GOLD {
         return Err(StoreError::NotYours {

@@ -11,6 +11,7 @@ use super::{
 };
 use crate::model::{CharRange, LabelDef, Origin, SpanVersion, Timestamp, relation_version};
 use crate::store::ops::{SpanCopy, read_span_changes};
+use crate::store::relations::{RELATION_COLUMNS, read_relation};
 use crate::store::spans::parse_attributes;
 use crate::store::{Project, Result, SCHEMA_VERSION, StoreError};
 
@@ -80,24 +81,20 @@ impl Project {
 
 /// Their relations with the uids of their ends.
 fn read_source_relations(conn: &Connection) -> Result<Vec<SourceRelation>> {
-    let mut stmt = conn.prepare(
-        "SELECT r.uid, k.name, f.uid, t.uid, a.name, r.origin, r.created_at
-         FROM relations r JOIN relation_kinds k ON k.id = r.kind_id
-         JOIN spans f ON f.id = r.from_span JOIN spans t ON t.id = r.to_span
-         JOIN annotators a ON a.id = r.annotator_id ORDER BY r.id",
-    )?;
+    let mut stmt = conn.prepare(&format!("SELECT {RELATION_COLUMNS} ORDER BY r.id"))?;
     let relations = stmt
-        .query_map([], |row| {
-            Ok(SourceRelation {
-                uid: row.get(0)?,
-                kind: row.get(1)?,
-                from_uid: row.get(2)?,
-                to_uid: row.get(3)?,
-                annotator: row.get(4)?,
-                origin: Origin::parse(row.get_ref(5)?.as_str()?),
-                created_at: Timestamp(row.get(6)?),
+        .query_map([], read_relation)?
+        .map(|relation| {
+            relation.map(|r| SourceRelation {
+                uid: r.uid,
+                kind: r.kind,
+                from_uid: r.from_uid,
+                to_uid: r.to_uid,
+                annotator: r.annotator,
+                origin: r.origin,
+                created_at: r.created_at,
             })
-        })?
+        })
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(relations)
 }
