@@ -74,19 +74,20 @@ fn span_details(ui: &mut egui::Ui, session: &Session, state: &mut UiState) -> Ve
         return commands;
     };
     let text = open.slice(span);
+    // The label choices wrap on a row of their own: wrapped inside a grid cell they ran
+    // over the row below once the scheme had five labels.
+    ui.horizontal_wrapped(|ui| {
+        ui.label("label");
+        for l in &session.scheme.labels {
+            let chosen = l.name == span.label;
+            if ui.selectable_label(chosen, &l.name).clicked() && !chosen {
+                commands.push(Command::ApplyLabel(l.name.clone()));
+            }
+        }
+    });
     egui::Grid::new("span_details")
         .num_columns(2)
         .show(ui, |ui| {
-            ui.label("label");
-            ui.horizontal_wrapped(|ui| {
-                for l in &session.scheme.labels {
-                    let chosen = l.name == span.label;
-                    if ui.selectable_label(chosen, &l.name).clicked() && !chosen {
-                        commands.push(Command::ApplyLabel(l.name.clone()));
-                    }
-                }
-            });
-            ui.end_row();
             ui.label("offsets");
             ui.label(format!("{} (code points)", span.range));
             ui.end_row();
