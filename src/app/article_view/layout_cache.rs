@@ -8,6 +8,7 @@ use std::sync::Arc;
 use egui::text::LayoutJob;
 use egui::{Color32, FontId, Galley, Rect};
 
+use super::bidi::{BidiParagraph, BidiShaper, BidiStyle};
 use super::heights::Heights;
 use super::paragraphs::{Paragraph, Paragraphs};
 use super::rtl::galley_maps_chars;
@@ -79,10 +80,17 @@ impl Metrics {
     }
 }
 
+/// A paragraph's text as laid out: by epaint, or by parley where epaint cannot draw or map
+/// it exactly (right-to-left and mixed text; see `bidi`).
+pub enum Shaped {
+    /// The galley, its rows moved apart to leave room for the lanes under each.
+    Galley(Arc<Galley>),
+    Bidi(Box<BidiParagraph>),
+}
+
 /// One laid-out paragraph.
 pub struct LaidOut {
-    /// The galley, its rows moved apart to leave room for the lanes under each.
-    pub galley: Arc<Galley>,
+    pub shaped: Shaped,
     /// The paragraph-local code point that starts each row, and the paragraph's length last.
     pub row_starts: Vec<usize>,
     /// Whether pointer positions map to exact code points here (see `rtl`).
@@ -95,7 +103,15 @@ pub struct LaidOut {
 impl LaidOut {
     /// The height of the text with its lanes, without the paragraph gap.
     pub fn text_height(&self) -> f32 {
-        self.galley.rect.height()
+        self.size().y
+    }
+
+    /// The size of the text with its lanes.
+    pub fn size(&self) -> egui::Vec2 {
+        match &self.shaped {
+            Shaped::Galley(galley) => galley.rect.size(),
+            Shaped::Bidi(bidi) => bidi.size(),
+        }
     }
 }
 
@@ -111,6 +127,8 @@ pub struct LayoutCache {
     /// How many paragraph layouts were made, ever (for tests and benchmarks).
     layouts_made: usize,
     frame: u64,
+    /// Lays out and draws the paragraphs epaint cannot.
+    bidi: BidiShaper,
 }
 
 impl LayoutCache {
@@ -145,9 +163,18 @@ impl LayoutCache {
         true
     }
 
-    /// Forgets everything (another document).
+    /// Forgets everything (another document); rasterised glyphs are kept.
     pub fn reset(&mut self) {
-        *self = Self::default();
+        let bidi = std::mem::take(&mut self.bidi);
+        *self = Self {
+            bidi,
+            ..Self::default()
+        };
+    }
+
+    /// Sends glyphs rasterised for bidi paragraphs to the GPU.
+    pub fn upload_glyphs(&mut self) {
+        self.bidi.upload();
     }
 
     /// The heights of all paragraphs.
@@ -186,7 +213,15 @@ impl LayoutCache {
         let (Some(key), Some(paragraph)) = (self.key, paragraphs.get(p)) else {
             return false;
         };
-        let laid_out = lay_out(ctx, paragraph, text, &key, &self.metrics, frame);
+        let laid_out = lay_out(
+            ctx,
+            paragraph,
+            text,
+            &key,
+            &self.metrics,
+            frame,
+            &mut self.bidi,
+        );
         self.layouts_made += 1;
         self.heights
             .set_measured(p, laid_out.text_height() + self.metrics.paragraph_gap);
@@ -225,7 +260,9 @@ impl LayoutCache {
     }
 }
 
-/// Lays out one paragraph and spreads its rows apart for the lanes.
+/// Lays out one paragraph and spreads its rows apart for the lanes: with epaint, unless the
+/// paragraph has right-to-left text or epaint's galley fails the one-glyph-per-character
+/// check, and then with parley.
 fn lay_out(
     ctx: &egui::Context,
     paragraph: &Paragraph,
@@ -233,18 +270,41 @@ fn lay_out(
     key: &LayoutKey,
     metrics: &Metrics,
     frame: u64,
+    bidi: &mut BidiShaper,
 ) -> LaidOut {
     let slice = text.get(paragraph.bytes.clone()).unwrap_or_default();
-    let job = LayoutJob::simple(
-        slice.to_owned(),
-        FontId::proportional(key.font_size),
-        Color32::PLACEHOLDER,
-        key.wrap_width,
-    );
-    let galley = ctx.fonts_mut(|fonts| fonts.layout_job(job));
-    let trusted = !paragraph.has_rtl && galley_maps_chars(&galley, slice);
+    if !paragraph.has_rtl {
+        let job = LayoutJob::simple(
+            slice.to_owned(),
+            FontId::proportional(key.font_size),
+            Color32::PLACEHOLDER,
+            key.wrap_width,
+        );
+        let galley = ctx.fonts_mut(|fonts| fonts.layout_job(job));
+        if galley_maps_chars(&galley, slice) {
+            return spread_galley(&galley, metrics, frame);
+        }
+    }
+    let style = BidiStyle {
+        font_size: key.font_size,
+        row_height: metrics.row_height,
+        lane_room: metrics.lane_room,
+        wrap_width: key.wrap_width,
+        pixels_per_point: key.pixels_per_point,
+    };
+    let laid = bidi.lay_out(ctx, slice, &style);
+    LaidOut {
+        row_starts: laid.row_starts(),
+        trusted: laid.exact,
+        shaped: Shaped::Bidi(Box::new(laid)),
+        decor: None,
+        last_used: frame,
+    }
+}
 
-    let mut spread = (*galley).clone();
+/// An epaint galley with its rows moved apart for the lanes.
+fn spread_galley(galley: &Galley, metrics: &Metrics, frame: u64) -> LaidOut {
+    let mut spread = galley.clone();
     let mut mesh_bounds = Rect::NOTHING;
     let mut row_starts = Vec::with_capacity(spread.rows.len() + 1);
     let mut at = 0;
@@ -259,9 +319,9 @@ fn lay_out(
     spread.mesh_bounds = mesh_bounds;
 
     LaidOut {
-        galley: Arc::new(spread),
+        shaped: Shaped::Galley(Arc::new(spread)),
         row_starts,
-        trusted,
+        trusted: true,
         decor: None,
         last_used: frame,
     }

@@ -8,6 +8,7 @@
 //! search matches, the selection, the text, the underline lanes and the selected span's
 //! outline and handles. Spans are sorted into paragraphs only when they change.
 
+mod bidi;
 mod frame;
 mod geometry;
 mod heights;

@@ -10,7 +10,7 @@ use egui::{
 };
 
 use super::frame::Frame;
-use super::layout_cache::LaidOut;
+use super::layout_cache::{LaidOut, Shaped};
 use super::segments::{self, Decor};
 use super::selection::{DragKind, SpanEnd};
 use super::{ArticleViewState, GUTTER, Placement, RTL_MARKER_TOOLTIP};
@@ -218,6 +218,7 @@ impl Frame<'_> {
         };
         let selection_color = theme::selection_color(dark_mode);
         let decor_key = state.spans.epoch() * 2 + u64::from(dark_mode);
+        state.cache.upload_glyphs();
         let mut handles = Vec::new();
 
         for p in visible {
@@ -253,7 +254,10 @@ impl Frame<'_> {
             if !under.is_empty() {
                 painter.add(Shape::mesh(under));
             }
-            painter.galley(origin, laid.galley.clone(), text_color);
+            match &laid.shaped {
+                Shaped::Galley(galley) => painter.galley(origin, galley.clone(), text_color),
+                Shaped::Bidi(bidi) => bidi.paint(&painter, origin, text_color, dark_mode),
+            }
             if let Some(decor) = decor {
                 let mut over = Mesh::default();
                 lanes(&mut over, &placed, decor);
@@ -269,7 +273,7 @@ impl Frame<'_> {
                 }
             }
 
-            let text_rect = Rect::from_min_size(origin, laid.galley.rect.size());
+            let text_rect = Rect::from_min_size(origin, laid.size());
             if !laid.trusted {
                 let marker = Rect::from_x_y_ranges(
                     placement.text_left - GUTTER + 4.0..=placement.text_left - GUTTER + 8.0,

@@ -7,15 +7,16 @@
 use super::ArticleAction;
 use crate::model::{CharIndex, CharRange, snap_to_words, trim_whitespace, word_at};
 
-/// Why a selection in right-to-left text is refused (shown in the status bar).
-pub const RTL_REFUSAL: &str = "Selection refused: this paragraph has right-to-left text, where \
-    egui 0.37 cannot map the pointer to exact characters (egui issue 8576); stet will not \
-    store a span with guessed offsets";
+/// Why a selection is refused in a paragraph whose layout failed its self-check (shown in the
+/// status bar). Right-to-left text is laid out by parley and maps exactly; this is the safety
+/// net for anything that still does not.
+pub const RTL_REFUSAL: &str = "stet cannot map this paragraph exactly yet; tag it from the \
+    keyboard or import the spans";
 
 /// Shown on the margin marker of a paragraph that cannot be mapped exactly.
-pub const RTL_MARKER_TOOLTIP: &str = "Right-to-left text: egui 0.37 cannot map the pointer to \
-    exact characters here (egui issue 8576), so selections and clicks in this paragraph are \
-    refused rather than stored with guessed offsets.";
+pub const RTL_MARKER_TOOLTIP: &str = "stet cannot map this paragraph exactly yet, so selections \
+    and clicks here are refused rather than stored with guessed offsets; tag it from the \
+    keyboard or import the spans.";
 
 /// A point in the text found under the pointer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -158,7 +159,7 @@ mod tests {
         };
         assert!(matches!(
             finish_drag(&into_rtl, text, &index, true, trusted),
-            Some(ArticleAction::Refused(reason)) if reason.contains("8576")
+            Some(ArticleAction::Refused(reason)) if reason.contains("cannot map this paragraph")
         ));
     }
 

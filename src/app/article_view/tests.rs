@@ -249,53 +249,158 @@ fn alt_drag_selects_with_character_precision() {
     assert_eq!(doc.chars_of(doc.selected()), "Offi");
 }
 
+/// Persian, Arabic, Hebrew and mixed paragraphs, as a Persian-language desk gets them.
+const RTL_ARTICLE: &str = "An English paragraph first.\n\n\
+    سخنگوی کرملین روز شنبه گفت که روسیه حدود ۷۰ هزار نیرو را در نزدیکی مرز مستقر کرده است و این \
+    گفت‌وگو سه‌شنبه شب برگزار می‌شود و ۲۰٪ آن پخش خواهد شد.\n\n\
+    روزنامه Times نوشت که دیدار ساعت ۱۸:۰۰ آغاز می‌شود.\n\n\
+    قال المتحدث باسم الكرملين إن الرئيسين سيتحدثان يوم الثلاثاء.\n\n\
+    הנשיא אמר כי השיחה תתקיים ביום שלישי.\n\n\
+    The paper Times نوشت که the call is on Tuesday.";
+
+/// Where a drag over code points `first..=last` starts and ends, whatever the direction they
+/// are drawn in: the outer edge of the first (away from the last) and of the last.
+fn word_edges(harness: &Harness<'_, Doc>, first: usize, last: usize) -> (Pos2, Pos2) {
+    let doc = harness.state();
+    let a = doc.rect_of(first);
+    let b = doc.rect_of(last);
+    let outer = |r: Rect, other: Rect| {
+        if r.center().x <= other.center().x && first != last {
+            r.left() + 1.0
+        } else {
+            r.right() - 1.0
+        }
+    };
+    let (from, to) = if first == last {
+        (a.left() + 1.0, a.right() - 1.0)
+    } else {
+        (outer(a, b), outer(b, a))
+    };
+    (pos2(from, a.center().y), pos2(to, b.center().y))
+}
+
 #[test]
-fn arabic_paragraph_refuses_selection() {
-    let text = "An English paragraph first.\n\nقال المتحدث إن الرئيسين سيقرران ذلك غدا.\n\nAnd \
-        English again.";
-    let mut harness = harness(Doc::new(text));
-    let doc = harness.state();
-    let rtl_paragraph = 1;
-    assert_eq!(doc.state.paragraph_trusted(0), Some(true));
-    assert_eq!(doc.state.paragraph_trusted(rtl_paragraph), Some(false));
-    // The paragraph is marked in the margin.
-    assert!(harness.query_by_label(RTL_MARKER_TOOLTIP).is_some());
+fn drags_over_persian_arabic_and_hebrew_words_give_exactly_those_words() {
+    let mut doc = Doc::new(RTL_ARTICLE);
+    // Character precision, so that the mapping alone decides what is selected.
+    doc.options.snap_words = false;
+    let mut harness = harness(doc);
+    let shown = harness.state().state.visible_paragraphs();
+    assert!(shown.end >= 6, "{shown:?}");
+    for p in shown {
+        assert_eq!(
+            harness.state().state.paragraph_trusted(p),
+            Some(true),
+            "paragraph {p}"
+        );
+    }
+    assert!(harness.query_by_label(RTL_MARKER_TOOLTIP).is_none());
+    for word in [
+        "کرملین",
+        "۷۰",
+        "گفت‌وگو",
+        "می‌شود",
+        "Times",
+        "۱۸:۰۰",
+        "المتحدث",
+        "الثلاثاء",
+        "השיחה",
+        "שלישי",
+    ] {
+        let doc = harness.state();
+        let start = doc.offset_of(word, 0);
+        let last = start + word.chars().count() - 1;
+        let (from, to) = word_edges(&harness, start, last);
+        drag(&mut harness, from, to);
+        let doc = harness.state();
+        let [ArticleAction::Selected(range)] = doc.actions.as_slice() else {
+            panic!(
+                "dragging over {word:?} from {from:?} to {to:?}: {:?}",
+                doc.actions
+            );
+        };
+        let range = *range;
+        assert_eq!(doc.chars_of(range), word, "dragging over {word:?}");
+        assert_eq!(range, CharRange::new(start, last + 1));
+    }
+}
 
-    let start = doc.offset_of("المتحدث", 0);
-    let from = doc.rect_of(start).center();
-    let to = doc.rect_of(start + 10).center();
+#[test]
+fn a_logical_range_across_directions_is_drawn_as_two_pieces_and_selected_exactly() {
+    let mut doc = Doc::new(RTL_ARTICLE);
+    doc.options.snap_words = false;
+    let mut harness = harness(doc);
+    let doc = harness.state();
+    // In the last (English) paragraph "نوشت که" is drawn right to left, so "Times نوشت" is two
+    // pieces on the screen with "که" between them.
+    let times = doc.offset_of("Times", 1);
+    let range = CharRange::new(times, times + "Times نوشت".chars().count());
+    let p = doc.text.paragraphs.first_ending_after(times);
+    let paragraph = doc
+        .text
+        .paragraphs
+        .get(p)
+        .unwrap_or_else(|| panic!("no paragraph"));
+    let laid = doc
+        .state
+        .cache
+        .get(p)
+        .unwrap_or_else(|| panic!("not laid out"));
+    let local = range.start - paragraph.chars.start..range.end - paragraph.chars.start;
+    let pieces = laid.range_rects(local);
+    assert_eq!(pieces.len(), 2, "{pieces:?}");
+    // From the left of "T" to the left of "ت", the last letter of "نوشت" (drawn leftmost).
+    let t = doc.rect_of(range.start);
+    let last = doc.rect_of(range.end - 1);
+    let from = pos2(t.left() + 1.0, t.center().y);
+    let to = pos2(last.left() + 1.0, last.center().y);
     drag(&mut harness, from, to);
     let doc = harness.state();
+    assert_eq!(doc.chars_of(doc.selected()), "Times نوشت");
+}
+
+#[test]
+fn right_to_left_paragraphs_are_right_aligned_in_reading_order() {
+    let harness = harness(Doc::new(RTL_ARTICLE));
+    let doc = harness.state();
+    // "۷۰" reads 7 then 0, left to right, as digits do inside right-to-left text.
+    let seventy = doc.offset_of("۷۰", 0);
+    assert!(doc.rect_of(seventy).center().x < doc.rect_of(seventy + 1).center().x);
+    // Persian words run right to left: "سخنگوی" starts the line at its right edge.
+    let first = doc.offset_of("سخنگوی", 0);
+    let kremlin = doc.offset_of("کرملین", 0);
+    assert!(doc.rect_of(first).center().x > doc.rect_of(kremlin).center().x);
+    let english = doc.rect_of(0);
     assert!(
-        matches!(doc.actions.as_slice(), [ArticleAction::Refused(reason)] if reason.contains("right-to-left") && reason.contains("8576")),
+        doc.rect_of(first).right() > english.left() + 400.0,
+        "right-aligned"
+    );
+    // Latin inside Persian keeps its order: T before s.
+    let times = doc.offset_of("Times", 0);
+    assert!(doc.rect_of(times).center().x < doc.rect_of(times + 4).center().x);
+}
+
+#[test]
+fn double_click_in_persian_selects_the_word_with_its_zwnj() {
+    let mut harness = harness(Doc::new(RTL_ARTICLE));
+    let doc = harness.state();
+    let start = doc.offset_of("می‌شود", 0);
+    let at = doc.rect_of(start).center();
+    click(&mut harness, at, 2);
+    let doc = harness.state();
+    let selected: Vec<String> = doc
+        .actions
+        .iter()
+        .filter_map(|a| match a {
+            ArticleAction::Selected(range) => Some(doc.chars_of(*range)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        selected.last().map(String::as_str),
+        Some("می‌شود"),
         "{:?}",
         doc.actions
-    );
-    assert_eq!(doc.state.selection(), None);
-
-    // Starting in English and ending in Arabic is refused too.
-    let english = doc.offset_of("English", 0);
-    let from = doc.rect_of(english + 1).center();
-    drag(&mut harness, from, to);
-    let doc = harness.state();
-    assert!(
-        matches!(doc.actions.as_slice(), [ArticleAction::Refused(_)]),
-        "{:?}",
-        doc.actions
-    );
-
-    // A double-click there never selects either.
-    click(&mut harness, to, 2);
-    let doc = harness.state();
-    assert!(
-        doc.actions
-            .iter()
-            .all(|a| !matches!(a, ArticleAction::Selected(_)))
-    );
-    assert!(
-        doc.actions
-            .iter()
-            .any(|a| matches!(a, ArticleAction::Refused(_)))
     );
 }
 
