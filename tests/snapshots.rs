@@ -124,3 +124,84 @@ fn article_view_with_overlapping_spans_dark() {
         harness(Theme::Dark).snapshot("article_view_dark");
     }
 }
+
+/// A Persian report with an English name and both digit sets in it.
+const PERSIAN: &str = "سخنگوی کرملین گفت که دیدار دو رئیس‌جمهور سه‌شنبه برگزار می‌شود\n\n\
+سخنگوی کرملین روز شنبه گفت که روسیه حدود ۷۰ هزار نیرو را در نزدیکی مرز مستقر کرده است و \
+این گفت‌وگو سه‌شنبه شب برگزار می‌شود.\n\n\
+روزنامه Times نوشت که دیدار ساعت ۱۸:۰۰ به وقت مسکو آغاز خواهد شد و ۲۰٪ آن پخش می‌شود.\n\n\
+«ما هیچ برنامه‌ای برای حمله نداریم» دیمیتری پسکوف گفت.";
+
+fn persian_scene() -> Scene {
+    let scheme = LabelScheme::newsroom();
+    let color = |label: &str| theme::label_color(scheme.label(label).unwrap().rgb());
+    let range = |needle: &str| text::range_of(PERSIAN, needle);
+    let mark = |id, needle: &str, label: &str, emphasis| SpanMark {
+        id,
+        range: range(needle),
+        color: color(label),
+        tooltip: label.to_owned(),
+        emphasis,
+    };
+    let spans = vec![
+        mark(
+            1,
+            "روسیه حدود ۷۰ هزار نیرو را در نزدیکی مرز مستقر کرده است",
+            "claim",
+            Emphasis::Normal,
+        ),
+        mark(2, "حدود ۷۰ هزار نیرو", "figure", Emphasis::Normal),
+        mark(3, "۷۰ هزار", "figure", Emphasis::Normal),
+        mark(4, "Times نوشت", "source", Emphasis::Normal),
+        mark(
+            5,
+            "«ما هیچ برنامه‌ای برای حمله نداریم»",
+            "quote",
+            Emphasis::Selected,
+        ),
+        mark(6, "دیمیتری پسکوف", "source", Emphasis::Normal),
+    ];
+    let mut state = ArticleViewState::default();
+    state.set_selection(Some(range("۱۸:۰۰")));
+    Scene {
+        text: ArticleText::new(PERSIAN.to_owned()),
+        spans,
+        state,
+        options: ViewOptions::default(),
+        highlights: vec![range("کرملین"), range("مسکو")],
+    }
+}
+
+fn persian_harness(theme: Theme) -> Harness<'static, Scene> {
+    let mut harness = Harness::builder()
+        .with_size(vec2(640.0, 420.0))
+        .with_theme(theme)
+        .with_context_setup(|ctx| ctx.set_fonts(theme::font_definitions(false)))
+        .wgpu()
+        .build_ui_state(
+            |ui, scene: &mut Scene| {
+                egui::CentralPanel::default().show(ui, |ui| {
+                    ArticleView::new(&scene.text, &scene.spans, &mut scene.state, &scene.options)
+                        .highlights(&scene.highlights, Some(0))
+                        .show(ui);
+                });
+            },
+            persian_scene(),
+        );
+    harness.run();
+    harness
+}
+
+#[test]
+fn right_to_left_paragraph_with_nested_spans_light() {
+    if needs::or_skip("article_view_rtl_light", needs::vulkan_missing()) {
+        persian_harness(Theme::Light).snapshot("article_view_rtl_light");
+    }
+}
+
+#[test]
+fn right_to_left_paragraph_with_nested_spans_dark() {
+    if needs::or_skip("article_view_rtl_dark", needs::vulkan_missing()) {
+        persian_harness(Theme::Dark).snapshot("article_view_rtl_dark");
+    }
+}
