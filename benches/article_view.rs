@@ -82,9 +82,27 @@ const WORDS: &[&str] = &[
     "but",
 ];
 
+/// Persian news words (with ZWNJ joins), digits of both sets and a Latin name, for the
+/// right-to-left article.
+const PERSIAN_WORDS: &[&str] = &[
+    "سخنگوی", "کرملین", "گفت", "که", "روسیه", "حدود", "۷۰", "هزار", "نیرو", "را", "در",
+    "نزدیکی", "مرز", "مستقر", "کرده", "است", "و", "این", "گفت‌وگو", "سه‌شنبه", "شب",
+    "برگزار", "می‌شود", "رئیس‌جمهور", "وزارت", "خارجه", "اعلام", "کرد", "۱۱۶۵۳۸۱", "۲۰٪",
+    "Times", "«ما", "نداریم»", "گزارش", "داد", "مقامات", "آمریکایی", "اوکراین",
+];
+
 /// An article of about `bytes` bytes: paragraphs of 300–900 characters of news-like words,
 /// with curly quotes, Persian digits and the odd emoji.
 fn article(bytes: usize, seed: u64) -> String {
+    article_of(WORDS, bytes, seed)
+}
+
+/// The same, in Persian: every paragraph right-to-left.
+fn persian_article(bytes: usize, seed: u64) -> String {
+    article_of(PERSIAN_WORDS, bytes, seed)
+}
+
+fn article_of(words: &[&str], bytes: usize, seed: u64) -> String {
     let mut rng = Rng(seed);
     let mut text = String::with_capacity(bytes + 1000);
     while text.len() < bytes {
@@ -92,7 +110,7 @@ fn article(bytes: usize, seed: u64) -> String {
         let start = text.len();
         let mut sentence_start = true;
         while text.len() - start < target {
-            let word = WORDS[rng.below(WORDS.len())];
+            let word = words[rng.below(words.len())];
             if sentence_start {
                 let mut chars = word.chars();
                 if let Some(first) = chars.next() {
@@ -200,7 +218,15 @@ fn blank_frame(ctx: &Context) {
 
 /// A document of `bytes` with `span_count` spans, scrolled to its middle and settled.
 fn settled_doc(ctx: &Context, bytes: usize, span_count: usize) -> Doc {
-    let text = article(bytes, 7 + bytes as u64);
+    settled(ctx, article(bytes, 7 + bytes as u64), span_count)
+}
+
+/// The same for a Persian article.
+fn settled_persian(ctx: &Context, bytes: usize, span_count: usize) -> Doc {
+    settled(ctx, persian_article(bytes, 7 + bytes as u64), span_count)
+}
+
+fn settled(ctx: &Context, text: String, span_count: usize) -> Doc {
     let len_chars = text.chars().count();
     let mut doc = Doc::new(text, spans(len_chars, span_count, 11 + span_count as u64));
     frame(ctx, &mut doc);
@@ -238,6 +264,12 @@ fn steady_frames(c: &mut Criterion) {
                 b.iter(|| frame(&ctx, &mut doc));
             });
         }
+    }
+    for (name, bytes) in [SIZES[0], SIZES[2]] {
+        let mut doc = settled_persian(&ctx, bytes, 10_000);
+        group.bench_function(format!("persian_{name}/10000_spans"), |b| {
+            b.iter(|| frame(&ctx, &mut doc));
+        });
     }
     group.finish();
 }
@@ -342,6 +374,20 @@ fn summary(_: &mut Criterion) {
             ms(steady[2][i]) / ms(steady[0][i])
         );
     }
+
+    let mut persian = Vec::new();
+    for (_, bytes) in [SIZES[0], SIZES[2]] {
+        let mut doc = settled_persian(&ctx, bytes, 10_000);
+        persian.push(median(60, || {
+            black_box(frame(&ctx, &mut doc));
+        }));
+    }
+    println!(
+        "| steady frame, Persian 10KB / 1MB at 10,000 spans | {:.3} ms | {:.3} ms | ratio {:.2} |",
+        ms(persian[0]),
+        ms(persian[1]),
+        ms(persian[1]) / ms(persian[0])
+    );
 
     let mut doc = settled_doc(&ctx, 1000 * KB, 10_000);
     let visible = doc.state.visible_paragraphs();
