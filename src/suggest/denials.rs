@@ -12,7 +12,7 @@
 //! denies and what they deny"): from the clause's subject (the sentence's start, after an
 //! introductory phrase ending in a comma such as `On Monday,` or `In a statement,`, or after
 //! `; `, `, but`, `, while`) to the end of the sentence, without its final stop, cut before
-//! `; `, `, but`, `, while`, `, although`, `, saying`, `, adding`, `, calling`. When the
+//! `; `, `but`, `, while`, `, although`, `, saying`, `, adding`, `, calling`. When the
 //! trigger is inside a quotation the whole sentence is the denial, attribution included
 //! (`“That is not true,” Peskov said`). A denied clause with no object is still a denial
 //! (`Peskov denied it`, `The company denied.`).
@@ -240,6 +240,10 @@ fn clause(a: &Analysis, t: usize, quotes: &[CharRange]) -> CharRange {
     for k in t + 1..=e {
         let w = a.lower(k);
         if w == ";" || w == "," && is_in(CUT_AFTER_COMMA, a.lower(k + 1)) {
+            end = k - 1;
+            break;
+        }
+        if w == "but" && k > t + 1 {
             end = k - 1;
             break;
         }

@@ -94,7 +94,15 @@ fn figure_at(a: &Analysis, i: usize) -> Option<(CharRange, usize)> {
             unit = true;
         }
     }
+    if (unit || currency)
+        && let Some(end) = rate_end(a, last)
+    {
+        last = end;
+    }
     let hedge = hedge_start(a, first, ranged);
+    if hedge.is_none() && !unit && is_age(a, &core) {
+        return None;
+    }
     if is_year(a, &core, currency || unit || hedge.is_some()) {
         return None;
     }
@@ -231,8 +239,17 @@ fn range_end(a: &Analysis, last: usize) -> Option<usize> {
     if dash && !(a.touches_next(last) && a.touches_next(last + 1)) {
         return None;
     }
-    if !(dash || joiner == "to" || joiner == "and") {
+    if !(dash || joiner == "to" || joiner == "and" || joiner == "in") {
         return None;
+    }
+    if joiner == "in" {
+        // A ratio: "one in four", "3 in 10".
+        let small = |c: &Core| c.plain.is_none_or(|n| n <= 1000) && !c.fraction;
+        let first = number_core(a, last)?;
+        let second = number_core(a, last + 2)?;
+        let words = !first.digits && !second.digits;
+        let digits = first.digits && second.digits && first.plain.is_some() && second.plain.is_some();
+        return ((words || digits) && small(&first) && small(&second)).then_some(second.last);
     }
     if joiner == "and" {
         // Only "between X and Y".
@@ -249,6 +266,31 @@ fn range_end(a: &Analysis, last: usize) -> Option<usize> {
     let (_, at) = currency_prefix(a, last + 2);
     let core = number_core(a, at)?;
     Some(core.last)
+}
+
+/// The end of a rate after a unit (`barrels a day`, `$91.80 a barrel`, `per person`).
+fn rate_end(a: &Analysis, last: usize) -> Option<usize> {
+    let per = matches!(a.lower(last + 1), "a" | "an" | "per" | "each");
+    let what = a.lower(last + 2);
+    let rate = matches!(
+        what,
+        "day" | "week" | "month" | "year" | "hour" | "minute" | "barrel" | "head" | "person"
+            | "capita" | "kilo" | "kilogram" | "litre" | "liter" | "gallon" | "night" | "tonne"
+            | "ton" | "share" | "second"
+    );
+    (per && rate).then_some(last + 2)
+}
+
+/// An age set off by commas after a name (`Maria Kovacs, 54, said`).
+fn is_age(a: &Analysis, core: &Core) -> bool {
+    let Some(n) = core.plain else {
+        return false;
+    };
+    n <= 120
+        && core.first >= 2
+        && a.lower(core.first - 1) == ","
+        && a.tokens[core.first - 2].capital
+        && matches!(a.lower(core.last + 1), "," | "." | "")
 }
 
 /// The end of a percent sign or word after `last`.

@@ -105,6 +105,7 @@ pub const HEDGES: &[&[&str]] = &[
     &["as", "few", "as"],
     &["as", "little", "as"],
     &["in", "excess", "of"],
+    &["an", "average", "of"],
     &["more", "than"],
     &["less", "than"],
     &["fewer", "than"],
@@ -367,7 +368,7 @@ pub const TITLES: &[&str] = &[
 ];
 
 /// Pronouns that may stand for a speaker.
-pub const PRONOUNS: &[&str] = &["he", "she", "they"];
+pub const PRONOUNS: &[&str] = &["he", "she", "they", "it"];
 
 /// Whether `word` (lower case) is in `list`.
 pub fn is_in(list: &[&str], word: &str) -> bool {

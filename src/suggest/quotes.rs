@@ -8,9 +8,10 @@
 //!   without closing it continues into the next paragraph when that one opens with the same
 //!   mark; the quote is one span from the first mark to the final closing mark.
 //! - A quotation inside a quotation belongs to the outer one.
-//! - Not quotes: scare quotes (one or two words, with no punctuation inside the marks and no
-//!   reporting verb beside them) and names in quotes (every word capitalised, no sentence
-//!   punctuation, at most six words: the tanker “Grace One”, exercise “Sea Breeze”).
+//! - Not quotes: scare quotes (one or two words, with no reporting verb beside them, unless
+//!   they stand as a sentence of their own with punctuation inside the marks) and names in
+//!   quotes (every word capitalised, no sentence punctuation, at most six words: the tanker
+//!   “Grace One”, exercise “Sea Breeze”).
 
 use super::lexicon::{REPORTING_VERBS, is_in};
 use super::tokens::Analysis;
@@ -138,9 +139,16 @@ fn is_quote(a: &Analysis, range: CharRange) -> bool {
         return false;
     }
     if words.len() <= 2 {
-        return punctuated || attributed(a, range);
+        return punctuated && standalone(a, range) || attributed(a, range);
     }
     true
+}
+
+/// Whether the quote stands as a sentence of its own (it opens a sentence or follows a
+/// colon).
+fn standalone(a: &Analysis, range: CharRange) -> bool {
+    let open = a.token_at_or_after(range.start);
+    a.token(open).is_some_and(|t| t.sentence_start) || a.lower(open.wrapping_sub(1)) == ":"
 }
 
 /// Whether a reporting verb stands right after the quote or right before it.

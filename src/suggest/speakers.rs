@@ -354,7 +354,7 @@ fn name_before(a: &Analysis, k: usize, p_start: usize) -> Option<CharRange> {
         if e > s && (e - s >= 2 || titled) {
             return Some(CharRange::new(a.tokens[s].start, a.tokens[e - 1].end));
         }
-        m = s;
+        m = s.min(m);
     }
     None
 }
