@@ -30,7 +30,11 @@ struct Score {
 }
 
 fn f1(p: f64, r: f64) -> f64 {
-    if p + r == 0.0 { 0.0 } else { 2.0 * p * r / (p + r) }
+    if p + r == 0.0 {
+        0.0
+    } else {
+        2.0 * p * r / (p + r)
+    }
 }
 
 fn ratio(a: usize, b: usize) -> f64 {
@@ -54,7 +58,10 @@ impl Score {
 
     /// (P, R, F1) exact and overlap.
     fn exact(&self) -> (f64, f64, f64) {
-        let (p, r) = (ratio(self.exact, self.predicted), ratio(self.exact, self.gold));
+        let (p, r) = (
+            ratio(self.exact, self.predicted),
+            ratio(self.exact, self.gold),
+        );
         (p, r, f1(p, r))
     }
 
@@ -90,14 +97,8 @@ fn evaluate(path: &Path, show_misses: bool) -> Report {
     ];
     for article in &articles {
         let proposals = propose(&article.text, &all);
-        let slice = |r: CharRange| -> String {
-            article
-                .text
-                .chars()
-                .skip(r.start)
-                .take(r.len())
-                .collect()
-        };
+        let slice =
+            |r: CharRange| -> String { article.text.chars().skip(r.start).take(r.len()).collect() };
         for ((_, label), (_, score)) in kinds.iter().zip(scores.iter_mut()) {
             let predicted: Vec<CharRange> = proposals
                 .spans
@@ -179,9 +180,15 @@ fn the_dev_set_meets_the_targets() {
     assert!(figures.gold >= 80, "the dev set has too few figures");
     assert!(figures.overlap().2 >= 0.90, "figures overlap F1 below 0.90");
     assert!(figures.exact().2 >= 0.75, "figures exact F1 below 0.75");
-    assert!(score("quotes").exact().2 >= 0.85, "quotes exact F1 below 0.85");
+    assert!(
+        score("quotes").exact().2 >= 0.85,
+        "quotes exact F1 below 0.85"
+    );
     let found = ratio(report.speakers_found, report.quotes_with_speaker);
-    assert!(found >= 0.80, "speaker found for {found:.3} of quotes, below 0.80");
+    assert!(
+        found >= 0.80,
+        "speaker found for {found:.3} of quotes, below 0.80"
+    );
 }
 
 #[test]

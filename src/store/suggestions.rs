@@ -100,9 +100,9 @@ impl Project {
             let (Some(Some(from)), Some(Some(to))) = (ids.get(link.from), ids.get(link.to)) else {
                 continue;
             };
-            let fits = scheme.relation(&link.kind).is_some_and(|def| {
-                def.fits(&spans[link.from].label, &spans[link.to].label)
-            });
+            let fits = scheme
+                .relation(&link.kind)
+                .is_some_and(|def| def.fits(&spans[link.from].label, &spans[link.to].label));
             if !fits || from == to {
                 continue;
             }
@@ -212,7 +212,10 @@ fn ranges_present(
     let mut rows = stmt.query([document_id])?;
     while let Some(row) = rows.next()? {
         let id: i64 = row.get(0)?;
-        let range = CharRange::new(row.get::<_, i64>(1)? as usize, row.get::<_, i64>(2)? as usize);
+        let range = CharRange::new(
+            row.get::<_, i64>(1)? as usize,
+            row.get::<_, i64>(2)? as usize,
+        );
         let label: String = row.get(3)?;
         let origin: String = row.get(4)?;
         let annotator: String = row.get(5)?;
@@ -234,7 +237,10 @@ fn rejected_in(conn: &Connection, document_id: i64) -> Result<HashSet<(CharRange
     let rows = stmt
         .query_map([document_id], |row| {
             Ok((
-                CharRange::new(row.get::<_, i64>(0)? as usize, row.get::<_, i64>(1)? as usize),
+                CharRange::new(
+                    row.get::<_, i64>(0)? as usize,
+                    row.get::<_, i64>(1)? as usize,
+                ),
                 row.get::<_, String>(2)?,
             ))
         })?

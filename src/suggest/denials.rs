@@ -58,6 +58,10 @@ const CLAIM_NOUNS: &[&str] = &[
     "account",
     "accounts",
     "version",
+    "results",
+    "figures",
+    "argument",
+    "arguments",
 ];
 
 const REFUSED_THINGS: &[&str] = &[
@@ -132,6 +136,14 @@ pub fn denials(a: &Analysis, quotes: &[CharRange]) -> Vec<CharRange> {
         if !is_trigger(a, t) {
             continue;
         }
+        // One denial per clause: a later trigger in the sentence of an earlier one
+        // (`denied the accusations, calling them “baseless”`) adds nothing.
+        if out
+            .last()
+            .is_some_and(|last| same_sentence(a, a.token_at_or_after(last.start), t))
+        {
+            continue;
+        }
         let range = clause(a, t, quotes);
         match out.last_mut() {
             Some(last) if last.overlaps(range) => {
@@ -176,6 +188,26 @@ fn is_trigger(a: &Analysis, t: usize) -> bool {
         .any(|k| is_in(CLAIM_NOUNS, a.lower(k)))
 }
 
+/// Whether tokens `from..=e` are an attribution closing the sentence (`officials said`,
+/// `the ministry said on Monday`): a reporting verb within five words, at most three
+/// words after it.
+fn attribution_ends(a: &Analysis, from: usize, e: usize) -> bool {
+    (from + 1..=e.min(from + 5)).any(|k| {
+        matches!(a.lower(k), "said" | "says" | "say" | "told" | "added")
+            && (k + 1..=e)
+                .filter(|&m| a.tokens[m].kind == TokenKind::Word)
+                .count()
+                <= 3
+    })
+}
+
+/// Whether tokens `first` and `second` are in one sentence.
+fn same_sentence(a: &Analysis, first: usize, second: usize) -> bool {
+    first <= second
+        && a.tokens[first].paragraph == a.tokens[second].paragraph
+        && !(first + 1..=second).any(|k| a.tokens[k].sentence_start || a.lower(k) == ";")
+}
+
 /// A negation or refusal word in the three tokens before `t`.
 fn negated(a: &Analysis, t: usize) -> bool {
     (t.saturating_sub(3)..t).any(|k| {
@@ -212,7 +244,10 @@ fn clause(a: &Analysis, t: usize, quotes: &[CharRange]) -> CharRange {
     {
         e += 1;
     }
-    let quoted = quotes.iter().any(|q| q.start <= at && at < q.end);
+    let sentence_at = a.tokens[s].start;
+    let quoted = quotes
+        .iter()
+        .any(|q| q.start <= at && at < q.end && q.start <= sentence_at);
     if quoted {
         if a.tokens[e].kind == TokenKind::Punct && matches!(a.lower(e), "." | "!" | "?") && e > s {
             e -= 1;
@@ -244,6 +279,11 @@ fn clause(a: &Analysis, t: usize, quotes: &[CharRange]) -> CharRange {
             break;
         }
         if w == "but" && k > t + 1 {
+            end = k - 1;
+            break;
+        }
+        if w == "," && attribution_ends(a, k + 1, e) {
+            // "…, officials said.": the attribution is not part of the clause.
             end = k - 1;
             break;
         }
@@ -280,7 +320,7 @@ mod tests {
         );
         assert_eq!(
             found("Troops moved west, but Moscow has no plans to invade, officials said."),
-            ["Moscow has no plans to invade, officials said"]
+            ["Moscow has no plans to invade"]
         );
     }
 

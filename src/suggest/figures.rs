@@ -73,6 +73,9 @@ fn figure_at(a: &Analysis, i: usize) -> Option<(CharRange, usize)> {
     if excluded_name(a, &core) || is_time(a, &core) || is_date(a, &core) {
         return None;
     }
+    if is_age_compound(a, core.last) {
+        return None;
+    }
     let first = if currency { i } else { core.first };
     let mut last = core.last;
     let mut ranged = false;
@@ -98,6 +101,19 @@ fn figure_at(a: &Analysis, i: usize) -> Option<(CharRange, usize)> {
         && let Some(end) = rate_end(a, last)
     {
         last = end;
+    }
+    if unit
+        && core.digits
+        && a.lower(last + 1) == "to"
+        && let Some(second) = number_core(a, last + 2)
+        && second.digits
+        && core.plain.is_some()
+        && second.plain.is_some()
+        && percent_end(a, second.last).is_none()
+        && counted_noun_end(a, second.last, false, false).is_none()
+    {
+        // A tally: "by 312 votes to 287".
+        last = second.last;
     }
     let hedge = hedge_start(a, first, ranged);
     if hedge.is_none() && !unit && is_age(a, &core) {
@@ -172,7 +188,7 @@ fn number_core(a: &Analysis, j: usize) -> Option<Core> {
         core.takes_of = true;
         return Some(core);
     }
-    if is_in(FRACTIONS, w) && !matches!(w, "third" | "quarter") {
+    if is_in(FRACTIONS, w) && !matches!(w, "third" | "quarter" | "fifth" | "tenth") {
         core.fraction = true;
         core.takes_of = true;
         return Some(core);
@@ -248,7 +264,8 @@ fn range_end(a: &Analysis, last: usize) -> Option<usize> {
         let first = number_core(a, last)?;
         let second = number_core(a, last + 2)?;
         let words = !first.digits && !second.digits;
-        let digits = first.digits && second.digits && first.plain.is_some() && second.plain.is_some();
+        let digits =
+            first.digits && second.digits && first.plain.is_some() && second.plain.is_some();
         return ((words || digits) && small(&first) && small(&second)).then_some(second.last);
     }
     if joiner == "and" {
@@ -265,7 +282,51 @@ fn range_end(a: &Analysis, last: usize) -> Option<usize> {
     }
     let (_, at) = currency_prefix(a, last + 2);
     let core = number_core(a, at)?;
+    if joiner == "to" && changes_before(a, last) {
+        return None;
+    }
     Some(core.last)
+}
+
+/// Whether a verb of change stands before the number that ends at `last` ("rose $3.40 to
+/// $91.80": a change and a level, not a range).
+fn changes_before(a: &Analysis, last: usize) -> bool {
+    let mut k = last;
+    while k > 0 {
+        let w = a.lower(k);
+        let part = a.tokens[k].kind == TokenKind::Number
+            || is_in(SCALES, w)
+            || is_in(SCALE_SUFFIXES, w)
+            || is_in(CURRENCY_SYMBOLS, w);
+        if !part {
+            break;
+        }
+        k -= 1;
+    }
+    matches!(
+        a.lower(k),
+        "rose"
+            | "fell"
+            | "climbed"
+            | "dropped"
+            | "increased"
+            | "decreased"
+            | "jumped"
+            | "slipped"
+            | "grew"
+            | "gained"
+            | "lost"
+            | "surged"
+            | "slumped"
+            | "added"
+            | "shed"
+            | "declined"
+            | "plunged"
+            | "soared"
+            | "edged"
+            | "up"
+            | "down"
+    )
 }
 
 /// The end of a rate after a unit (`barrels a day`, `$91.80 a barrel`, `per person`).
@@ -274,11 +335,35 @@ fn rate_end(a: &Analysis, last: usize) -> Option<usize> {
     let what = a.lower(last + 2);
     let rate = matches!(
         what,
-        "day" | "week" | "month" | "year" | "hour" | "minute" | "barrel" | "head" | "person"
-            | "capita" | "kilo" | "kilogram" | "litre" | "liter" | "gallon" | "night" | "tonne"
-            | "ton" | "share" | "second"
+        "day"
+            | "week"
+            | "month"
+            | "year"
+            | "hour"
+            | "minute"
+            | "barrel"
+            | "head"
+            | "person"
+            | "capita"
+            | "kilo"
+            | "kilogram"
+            | "litre"
+            | "liter"
+            | "gallon"
+            | "night"
+            | "tonne"
+            | "ton"
+            | "share"
+            | "second"
     );
     (per && rate).then_some(last + 2)
+}
+
+/// An age that describes someone, written as a compound (`13-year-olds`, `a 45-year-old`).
+fn is_age_compound(a: &Analysis, last: usize) -> bool {
+    a.lower(last + 1) == "-"
+        && a.touches_next(last)
+        && (a.lower(last + 2).ends_with("-old") || a.lower(last + 2).ends_with("-olds"))
 }
 
 /// An age set off by commas after a name (`Maria Kovacs, 54, said`).
@@ -310,7 +395,7 @@ fn currency_word_end(a: &Analysis, last: usize) -> Option<usize> {
 
 /// Whether a lower-case word looks like a plural noun or a unit.
 fn is_plural_noun(w: &str) -> bool {
-    if is_in(IRREGULAR_UNITS, w) {
+    if is_in(IRREGULAR_UNITS, w) || w.len() > 4 && w.ends_with("men") {
         return true;
     }
     w.chars().count() > 3
@@ -334,6 +419,10 @@ fn counted_noun_end(a: &Analysis, last: usize, takes_of: bool, singular: bool) -
         if let Some(t) = a.token(k + 1)
             && t.kind == TokenKind::Word
         {
+            if t.lower.ends_with("-old") || t.lower.ends_with("-olds") {
+                // An age that describes someone ("13-year-olds"), not a count.
+                return None;
+            }
             end = Some(k + 1);
             k += 2;
             if !is_plural_noun(a.lower(k)) {

@@ -53,6 +53,10 @@ pub const QUANTITY_WORDS: &[&str] = &[
 
 /// Fractions that count as figures with a hedge or an "of" phrase ("almost half").
 pub const FRACTIONS: &[&str] = &[
+    "fifth",
+    "fifths",
+    "tenth",
+    "tenths",
     "half",
     "third",
     "thirds",

@@ -99,7 +99,7 @@ fn after_quote(a: &Analysis, quote: CharRange, mut k: usize) -> Option<CharRange
     }
     // Subject then verb, within a few tokens of the same sentence.
     let mut v = k;
-    while v < k + 12 {
+    while v < k + 20 {
         let t = a.token(v)?;
         if t.paragraph != paragraph || v > k && t.sentence_start || is_quote_mark(&t.lower) {
             return None;
@@ -175,12 +175,18 @@ fn np_before(a: &Analysis, v: usize, floor: usize) -> Option<CharRange> {
         e -= 2;
     }
     if e > floor + 1 && a.lower(e - 1) == "," {
-        // "Dmitry Peskov, the Kremlin spokesman, said": the name before the description.
-        let c = (e.saturating_sub(9).max(floor)..e - 1)
+        // "Dmitry Peskov, the Kremlin spokesman, said", "Reza Karimi, who heads a clinic,
+        // said": the name before the aside; "The club's manager, Anna Lindqvist, said": the
+        // name that is the aside.
+        let c = (e.saturating_sub(20).max(floor)..e - 1)
             .rev()
             .find(|&k| a.lower(k) == ",")?;
+        let aside_is_name = c + 1 < e - 1 && (c + 1..e - 1).all(|k| is_name_word(a, k));
+        if aside_is_name {
+            return Some(strip_titles(a, c + 1, e - 1));
+        }
         let mut n = c;
-        while n > floor && a.tokens[n - 1].capital && a.tokens[n - 1].kind == TokenKind::Word {
+        while n > floor && is_name_word(a, n - 1) {
             n -= 1;
         }
         return (n < c).then(|| strip_titles(a, n, c));
@@ -226,6 +232,10 @@ fn np_after(a: &Analysis, k: usize) -> Option<CharRange> {
         let Some(t) = a.token(e) else { break };
         let w = t.lower.as_str();
         if t.paragraph != paragraph || t.kind != TokenKind::Word || e > k && t.sentence_start {
+            break;
+        }
+        // "Marek Nowak of the hauliers' association": the name, not its organisation.
+        if matches!(w, "of" | "for") && e > k && a.tokens[e - 1].capital {
             break;
         }
         if e > k
@@ -284,14 +294,44 @@ fn np_after(a: &Analysis, k: usize) -> Option<CharRange> {
     Some(strip_titles(a, k, e))
 }
 
-/// The range of tokens `s..e` without the titles before a name.
+/// Whether token `k` can be part of a name: a capitalised word or a lower-case particle
+/// (`al-Ghais`, `van`, `de`).
+fn is_name_word(a: &Analysis, k: usize) -> bool {
+    let Some(t) = a.token(k) else {
+        return false;
+    };
+    t.kind == TokenKind::Word
+        && (t.capital
+            || t.lower.starts_with("al-")
+            || t.lower.starts_with("el-")
+            || matches!(
+                t.lower.as_str(),
+                "de" | "van" | "von" | "bin" | "da" | "der" | "la"
+            ))
+}
+
+/// The range of tokens `s..e` without the titles or roles before a name (`head keeper
+/// Lina Zhou` → `Lina Zhou`); a determiner right before a capitalised name stays (`the
+/// Kremlin`).
 fn strip_titles(a: &Analysis, s: usize, e: usize) -> CharRange {
     let mut from = s;
     for m in s..e {
         let w = a.lower(m);
         let titled = is_in(TITLES, w) || w.ends_with("’s") || w.ends_with("'s");
-        if titled && m + 1 < e && (m + 1..e).all(|x| a.tokens[x].capital) {
+        if titled && m + 1 < e && (m + 1..e).all(|x| is_name_word(a, x)) {
             from = m + 1;
+        }
+    }
+    // Lower-case role words before a trailing name.
+    let mut run = e;
+    while run > from && is_name_word(a, run - 1) {
+        run -= 1;
+    }
+    if run > from && run < e && a.tokens[run].capital {
+        let before = a.lower(run - 1);
+        let role = !a.tokens[run - 1].capital && !matches!(before, "the" | "a" | "an");
+        if role {
+            from = run;
         }
     }
     CharRange::new(a.tokens[from].start, a.tokens[e - 1].end)

@@ -232,15 +232,18 @@ fn absorb_abbreviation(chars: &[char], begin: usize, i: &mut usize, end: usize) 
 fn mark_sentences(tokens: &mut [Token]) {
     let mut after_end = true;
     let mut paragraph = u32::MAX;
+    let mut previous_end = usize::MAX;
     for t in tokens.iter_mut() {
         if t.paragraph != paragraph {
             paragraph = t.paragraph;
             after_end = true;
         }
-        if after_end && (t.capital || t.kind != TokenKind::Word) {
+        let closing = matches!(t.lower.as_str(), "”" | "’" | "»" | "›" | ")")
+            || t.lower == "\"" && t.start == previous_end;
+        previous_end = t.end;
+        if after_end && !closing && (t.capital || t.kind != TokenKind::Word) {
             t.sentence_start = true;
         }
-        let closing = matches!(t.lower.as_str(), "”" | "’" | "\"" | "»" | "›" | ")");
         if matches!(t.lower.as_str(), "." | "!" | "?" | "…") {
             after_end = true;
         } else if !(closing && after_end) {

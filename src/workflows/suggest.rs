@@ -11,7 +11,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::model::{CharIndex, Origin};
-use crate::store::{Project, StoreError, SUGGESTER, SuggestedLink, SuggestedSpan};
+use crate::store::{Project, SUGGESTER, StoreError, SuggestedLink, SuggestedSpan};
 use crate::suggest::{Recogniser, propose, propose_occurrences};
 
 /// What to suggest, and where.
