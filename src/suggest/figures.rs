@@ -415,19 +415,20 @@ fn counted_noun_end(a: &Analysis, last: usize, takes_of: bool, singular: bool) -
     let mut k = last + 1;
     // A hyphened unit ("40-mile", "10-year-old").
     let mut end = None;
-    if a.lower(k) == "-" && a.touches_next(last) && a.touches_next(k) {
-        if let Some(t) = a.token(k + 1)
-            && t.kind == TokenKind::Word
-        {
-            if t.lower.ends_with("-old") || t.lower.ends_with("-olds") {
-                // An age that describes someone ("13-year-olds"), not a count.
-                return None;
-            }
-            end = Some(k + 1);
-            k += 2;
-            if !is_plural_noun(a.lower(k)) {
-                return end;
-            }
+    if a.lower(k) == "-"
+        && a.touches_next(last)
+        && a.touches_next(k)
+        && let Some(t) = a.token(k + 1)
+        && t.kind == TokenKind::Word
+    {
+        if t.lower.ends_with("-old") || t.lower.ends_with("-olds") {
+            // An age that describes someone ("13-year-olds"), not a count.
+            return None;
+        }
+        end = Some(k + 1);
+        k += 2;
+        if !is_plural_noun(a.lower(k)) {
+            return end;
         }
     }
     if takes_of && a.lower(k) == "of" {

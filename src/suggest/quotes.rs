@@ -87,7 +87,7 @@ fn closes_here(a: &Analysis, j: usize, close: &[char]) -> bool {
     let before = if j == 0 { ' ' } else { a.chars[j - 1] };
     let after = a.char_at(j + 1);
     match c {
-        '’' => !(before.is_alphanumeric() && after.is_alphanumeric()) && !before.is_whitespace(),
+        '’' => !(before.is_whitespace() || before.is_alphanumeric() && after.is_alphanumeric()),
         '"' => !before.is_whitespace(),
         _ => true,
     }
