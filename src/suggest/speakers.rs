@@ -355,7 +355,45 @@ fn resolve_pronoun(a: &Analysis, range: CharRange, earlier: &[Attribution]) -> C
     {
         return prior;
     }
-    name_before(a, k, p_start).unwrap_or(range)
+    name_before(a, k, p_start)
+        .or_else(|| {
+            matches!(a.lower(k), "it" | "they")
+                .then(|| subject_before(a, k, p_start))
+                .flatten()
+        })
+        .unwrap_or(range)
+}
+
+/// For `it` and `they`: the subject opening the previous sentence of the paragraph (`The
+/// embassy denied the accusations. “…,” it said.` → `The embassy`): a determiner and up to
+/// three words before the first verb-like word.
+fn subject_before(a: &Analysis, k: usize, p_start: usize) -> Option<CharRange> {
+    let this = sentence_start(a, k);
+    if this == 0 || a.tokens[this - 1].start < p_start {
+        return None;
+    }
+    let s = sentence_start(a, this - 1);
+    if !matches!(a.lower(s), "the" | "a" | "an") && !a.tokens[s].capital {
+        return None;
+    }
+    let mut e = s + 1;
+    while e < this && e < s + 4 {
+        let t = &a.tokens[e];
+        let w = t.lower.as_str();
+        let verb_like = w.ends_with("ed")
+            || is_in(REPORTING_VERBS, w)
+            || is_in(AUXILIARIES, w)
+            || is_in(STOP_WORDS, w);
+        if t.kind != TokenKind::Word || verb_like {
+            break;
+        }
+        e += 1;
+    }
+    let verb = a.token(e).is_some_and(|t| {
+        t.lower.ends_with("ed") || is_in(REPORTING_VERBS, &t.lower) || is_in(AUXILIARIES, &t.lower)
+    });
+    (verb && e > s + usize::from(matches!(a.lower(s), "the" | "a" | "an")))
+        .then(|| CharRange::new(a.tokens[s].start, a.tokens[e - 1].end))
 }
 
 /// The nearest name before token `k` in its paragraph (starting at code point `p_start`):
@@ -468,6 +506,10 @@ mod tests {
             ["Antony Blinken"]
         );
         assert_eq!(found("Talks ended.\n“We are united,” she said."), ["she"]);
+        assert_eq!(
+            found("The embassy denied the report. “We obey the law,” it said."),
+            ["The embassy"]
+        );
     }
 
     #[test]
