@@ -16,4 +16,5 @@ pub mod ingest;
 pub mod model;
 pub mod review;
 pub mod store;
+pub mod suggest;
 pub mod workflows;

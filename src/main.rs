@@ -43,6 +43,9 @@ enum Command {
     /// Write a copy of the project for a colleague to tag apart (a new project uid, so merges
     /// follow their edits and deletions).
     Copy(cli::CopyArgs),
+    /// Pre-annotate documents with suggested figures, quotes and their speakers, denials
+    /// and strings already tagged elsewhere (origin `suggested`, annotator `stet`).
+    Suggest(cli::SuggestArgs),
 }
 
 fn main() -> ExitCode {
@@ -55,6 +58,7 @@ fn main() -> ExitCode {
         Some(Command::Agree(args)) => cli::agree(&args),
         Some(Command::Merge(args)) => cli::merge(&args),
         Some(Command::Copy(args)) => cli::copy(&args),
+        Some(Command::Suggest(args)) => cli::suggest(&args),
         None => cli::open_app(cli.project, cli.annotator, cli.scheme, &cli.articles),
     };
     match result {

@@ -598,6 +598,7 @@ fn filters_choose_annotators_labels_and_done_documents() {
         labels: vec!["figure".into(), "claim".into()],
         only_done: true,
         documents: None,
+        include_suggested: false,
     };
     let docs = reference(&project, &filter);
     assert_eq!(docs.len(), 2, "ana marked two documents done");

@@ -500,7 +500,8 @@ fn only_ann(dir: &Path) -> String {
 fn as_format_1(path: &Path, drop_label: Option<&str>) {
     let conn = rusqlite::Connection::open(path).unwrap();
     conn.execute_batch(
-        "DROP TABLE relations; DROP TABLE relation_kinds; DROP TABLE label_attributes;
+        "DROP TABLE rejected_suggestions; DROP TABLE relations; DROP TABLE relation_kinds;
+         DROP TABLE label_attributes;
          ALTER TABLE spans DROP COLUMN attributes_json; PRAGMA user_version = 1;",
     )
     .unwrap();

@@ -53,6 +53,9 @@ pub struct ExportArgs {
     /// as text instead of running it as a formula.
     #[arg(long)]
     pub csv_exact: bool,
+    /// Keep suggestions (spans of origin `suggested` and their links), left out by default.
+    #[arg(long)]
+    pub include_suggested: bool,
 }
 
 /// Dataset formats.
@@ -127,6 +130,7 @@ pub fn export(args: &ExportArgs) -> anyhow::Result<ExitCode> {
         labels: args.labels.clone(),
         only_done,
         documents: None,
+        include_suggested: args.include_suggested,
     };
     let lines = if to_stdout {
         check_filter(&project, &filter)?;

@@ -9,6 +9,7 @@ mod export;
 mod import;
 mod merge;
 mod stats;
+mod suggest;
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -28,6 +29,7 @@ pub use export::{ExportArgs, export};
 pub use import::{ImportArgs, import};
 pub use merge::{MergeArgs, merge};
 pub use stats::stats;
+pub use suggest::{SuggestArgs, suggest};
 
 /// Options every project command takes.
 #[derive(Debug, Args)]

@@ -34,6 +34,8 @@ struct RecordSpan<'a> {
     /// Always written (empty for none), so that every span has the same fields: Hugging
     /// Face `datasets` then types `spans` as a list of records rather than of loose JSON.
     note: &'a str,
+    /// Always written: `manual`, `imported`, `suggested` or `adjudicated`.
+    origin: &'a str,
     /// Always written (`{}` for none).
     attributes: &'a Attributes,
 }
@@ -50,7 +52,7 @@ struct RecordRelation<'a> {
 }
 
 /// Writes one JSON object per document: `{"id", "title", "text", "spans": [{"id", "start",
-/// "end", "label", "text", "annotator", "note", "attributes"}], "relations": [{"id", "type",
+/// "end", "label", "text", "annotator", "note", "origin", "attributes"}], "relations": [{"id", "type",
 /// "from", "to", "annotator"}], "meta", "project"?, "revision"?}`, where `text[start:end]` in
 /// Python is the span's text and a relation's ends are span ids of the same record.
 ///
@@ -80,6 +82,7 @@ pub fn write_jsonl(
                 text: index.slice(&doc.text, span.range),
                 annotator: &span.annotator,
                 note: &span.note,
+                origin: span.origin.as_str(),
                 attributes: &span.attributes,
             })
             .collect();

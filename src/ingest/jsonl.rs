@@ -12,7 +12,7 @@ use super::{
     Article, ArticleRelation, ArticleSpan, ExportOrigin, IngestError, Problem, SourceFormat,
     first_line_title, make_title,
 };
-use crate::model::{Attributes, CharIndex, CharRange};
+use crate::model::{Attributes, CharIndex, CharRange, Origin};
 
 /// How much of a span's text an error message quotes.
 const QUOTE_CHARS: usize = 40;
@@ -422,6 +422,12 @@ impl<'t> SpanChecker<'t> {
                     .and_then(Value::as_str)
                     .filter(|uid| !uid.is_empty())
                     .map(str::to_owned);
+                // A suggestion stays one (merges leave it out); other origins import as such.
+                let origin = span
+                    .get("origin")
+                    .and_then(Value::as_str)
+                    .filter(|o| *o == Origin::Suggested.as_str())
+                    .map(|_| Origin::Suggested);
                 Ok(ArticleSpan {
                     range,
                     label,
@@ -429,7 +435,7 @@ impl<'t> SpanChecker<'t> {
                     note,
                     uid,
                     attributes,
-                    origin: None,
+                    origin,
                 })
             }
             Form::Doccano => {

@@ -24,6 +24,8 @@ pub struct ExportFilter {
     pub only_done: bool,
     /// Only the documents with these uids (one part of a split); `None`: every document.
     pub documents: Option<BTreeSet<String>>,
+    /// Keep suggestions (spans of origin `suggested`, and their links); left out by default.
+    pub include_suggested: bool,
 }
 
 impl ExportFilter {
@@ -222,6 +224,9 @@ impl<'p> ExportDocuments<'p> {
                 sql.push_str(&format!(" AND {column} IN ({marks})"));
                 args.extend(values.iter().map(|v| v.clone().into()));
             }
+        }
+        if !self.filter.include_suggested {
+            sql.push_str(" AND s.origin <> 'suggested'");
         }
         sql.push_str(" ORDER BY s.document_id, s.start, s.\"end\" DESC, l.position, a.name, s.id");
         let mut stmt = self.project.conn.prepare_cached(&sql)?;

@@ -20,6 +20,7 @@ mod schema;
 mod scheme;
 mod spans;
 mod stats;
+mod suggestions;
 
 use std::path::{Path, PathBuf};
 
@@ -39,6 +40,7 @@ pub use ops::{OpKind, OpOutcome};
 pub use review::{GOLD, ReviewStatus, Verdict, VerdictRecord};
 pub use spans::SpanEdit;
 pub use stats::{AnnotatorStats, Stats};
+pub use suggestions::{SUGGESTER, SuggestOutcome, SuggestedLink, SuggestedSpan};
 
 /// The project-format version this stet writes. Bumped by each migration.
 pub const SCHEMA_VERSION: i64 = schema::MIGRATIONS.len() as i64;

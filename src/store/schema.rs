@@ -130,6 +130,16 @@ CREATE INDEX relations_by_document ON relations(document_id);
 CREATE INDEX relations_by_from ON relations(from_span);
 CREATE INDEX relations_by_to ON relations(to_span);
 "#,
+    r#"
+CREATE TABLE rejected_suggestions (
+    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    start       INTEGER NOT NULL,
+    "end"       INTEGER NOT NULL,
+    label_id    INTEGER NOT NULL REFERENCES labels(id) ON DELETE CASCADE,
+    at          INTEGER NOT NULL,
+    PRIMARY KEY (document_id, start, "end", label_id)
+) WITHOUT ROWID;
+"#,
 ];
 
 /// What a database holds, as far as opening it is concerned.

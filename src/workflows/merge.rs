@@ -184,6 +184,10 @@ fn source_from_export(
         let fingerprint = Fingerprint::of(&article.text);
         let record_annotator = article.annotator.as_deref().unwrap_or(annotator);
         for (n, span) in article.spans.iter().enumerate() {
+            // Suggestions are local to the project that made them: never merged as tags.
+            if span.origin == Some(Origin::Suggested) {
+                continue;
+            }
             let Some(&label) = label_index.get(&span.label) else {
                 let error = SpanError::UnknownLabel {
                     label: span.label.clone(),
@@ -233,6 +237,9 @@ fn source_from_export(
             let (Some((from, to)), Some(uid)) = (ends, relation.uid.clone()) else {
                 continue;
             };
+            if from.origin == Some(Origin::Suggested) || to.origin == Some(Origin::Suggested) {
+                continue;
+            }
             let (Some(from_uid), Some(to_uid)) = (from.uid.clone(), to.uid.clone()) else {
                 continue;
             };

@@ -1,4 +1,5 @@
-//! What both faces (the window and the command line) call: import, merge, export, copy.
+//! What both faces (the window and the command line) call: import, merge, export, copy,
+//! suggest.
 //!
 //! A workflow combines the layers below it — readers (`ingest`), decisions (`review`),
 //! writers (`export`) and the project file (`store`) — and words what it did, so the window
@@ -7,10 +8,12 @@
 pub mod export;
 pub mod import;
 pub mod merge;
+pub mod suggest;
 
 pub use export::{ExportOutcome, ExportRequest, export_to_path, write_folder_atomically};
 pub use import::{ImportReport, import_articles, import_paths};
 pub use merge::{MergeError, merge_export, merge_file, merge_project};
+pub use suggest::{SuggestReport, SuggestRequest, suggest_project};
 
 pub(crate) use crate::model::count;
 

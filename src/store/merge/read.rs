@@ -81,7 +81,10 @@ impl Project {
 
 /// Their relations with the uids of their ends.
 fn read_source_relations(conn: &Connection) -> Result<Vec<SourceRelation>> {
-    let mut stmt = conn.prepare(&format!("SELECT {RELATION_COLUMNS} ORDER BY r.id"))?;
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {RELATION_COLUMNS} WHERE r.origin <> 'suggested'
+         AND f.origin <> 'suggested' AND t.origin <> 'suggested' ORDER BY r.id"
+    ))?;
     let relations = stmt
         .query_map([], read_relation)?
         .map(|relation| {
@@ -158,7 +161,7 @@ fn read_source_spans(
     let mut stmt = conn.prepare(
         "SELECT uid, document_id, start, \"end\", label_id, annotator_id, note, origin,
                 created_at, updated_at, attributes_json
-         FROM spans ORDER BY id",
+         FROM spans WHERE origin <> 'suggested' ORDER BY id",
     )?;
     let mut rows = stmt.query([])?;
     while let Some(row) = rows.next()? {
