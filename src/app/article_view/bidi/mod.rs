@@ -50,12 +50,43 @@ pub struct BidiParagraph {
     lines: Vec<Rect>,
     /// How far each line was moved down to leave room for the lanes above it.
     shifts: Vec<f32>,
+    /// Each line's runs in visual order, with the x of every code-point boundary, so that
+    /// the rectangles of a range are found without walking the line's clusters.
+    runs: Vec<Vec<RunGeometry>>,
     /// The glyph quads, one mesh per atlas page, untinted.
     meshes: Vec<Mesh>,
     /// The whole paragraph's size.
     size: egui::Vec2,
     /// Whether every cluster maps to whole code points, contiguously (the self-check).
     pub exact: bool,
+}
+
+/// One run of a line: its code points (paragraph-local), its direction, and the x of the
+/// boundary before each of its code points (and after the last), in logical order.
+#[derive(Clone, Debug)]
+struct RunGeometry {
+    chars: Range<usize>,
+    rtl: bool,
+    edges: Vec<f32>,
+}
+
+impl RunGeometry {
+    /// The x extent of the part of `range` in this run, if any.
+    fn extent(&self, range: &Range<usize>) -> Option<(f32, f32)> {
+        let a = range.start.max(self.chars.start);
+        let b = range.end.min(self.chars.end);
+        if a >= b {
+            return None;
+        }
+        let x = |at: usize| {
+            self.edges
+                .get(at - self.chars.start)
+                .copied()
+                .unwrap_or(0.0)
+        };
+        let (xa, xb) = (x(a), x(b));
+        Some(if self.rtl { (xb, xa) } else { (xa, xb) })
+    }
 }
 
 impl BidiShaper {
@@ -132,6 +163,7 @@ impl BidiParagraph {
             char_bytes: vec![0],
             lines: Vec::new(),
             shifts: Vec::new(),
+            runs: Vec::new(),
             meshes: Vec::new(),
             size: egui::Vec2::ZERO,
             exact: false,
@@ -150,8 +182,15 @@ impl BidiParagraph {
         let ppp = style.pixels_per_point.max(0.1);
         let mut lines = Vec::new();
         let mut shifts = Vec::new();
+        let mut runs = Vec::new();
         let mut meshes = Vec::new();
+        let char_of = |byte: usize| {
+            char_bytes
+                .partition_point(|&b| (b as usize) <= byte)
+                .saturating_sub(1)
+        };
         for (i, line) in layout.lines().enumerate() {
+            let mut line_runs = Vec::new();
             let shift = i as f32 * style.lane_room;
             let metrics = line.metrics();
             let (mut left, mut right) = (f32::INFINITY, f32::NEG_INFINITY);
@@ -161,6 +200,7 @@ impl BidiParagraph {
                 };
                 left = left.min(run.offset());
                 right = right.max(run.offset() + run.advance());
+                line_runs.extend(run_geometry(&run, &char_of));
                 let font = run.run().font();
                 let bytes = font.data.data();
                 let size_px = run.run().font_size() * ppp;
@@ -185,6 +225,7 @@ impl BidiParagraph {
                 metrics.block_min_coord + shift..=metrics.block_max_coord + shift,
             ));
             shifts.push(shift);
+            runs.push(line_runs);
         }
         let height = lines.last().map_or(0.0, |r| r.bottom());
         let exact = clusters_are_exact(&layout, &char_bytes);
@@ -194,6 +235,7 @@ impl BidiParagraph {
             char_bytes,
             lines,
             shifts,
+            runs,
             meshes,
             exact,
         }
@@ -259,43 +301,40 @@ impl BidiParagraph {
     }
 
     /// Rectangles covering the paragraph-local code points `range`: one per visual piece, so
-    /// a line mixing directions gives several. Built from the clusters drawn, in visual order,
-    /// so that every cluster of the range is covered whatever its direction.
+    /// a line mixing directions gives several. Each run the range touches gives an interval;
+    /// intervals that touch on the screen are one piece.
     pub fn range_rects(&self, range: Range<usize>) -> Vec<Rect> {
         let mut rects = Vec::new();
         if range.start >= range.end {
             return rects;
         }
-        let (from, to) = (self.byte_of(range.start), self.byte_of(range.end));
-        for (i, line) in self.layout.lines().enumerate() {
-            let Some(text) = self.lines.get(i) else {
+        for (line, runs) in self.runs.iter().enumerate() {
+            let touches = runs
+                .iter()
+                .any(|r| r.chars.start < range.end && range.start < r.chars.end);
+            if !touches {
+                continue;
+            }
+            let Some(text) = self.lines.get(line) else {
                 break;
             };
             let mut piece: Option<(f32, f32)> = None;
-            let mut flush = |piece: &mut Option<(f32, f32)>| {
-                if let Some((x0, x1)) = piece.take()
-                    && x1 > x0
-                {
-                    rects.push(Rect::from_x_y_ranges(x0..=x1, text.y_range()));
-                }
-            };
-            for item in line.items() {
-                let PositionedLayoutItem::GlyphRun(run) = item else {
+            for run in runs {
+                let Some((x0, x1)) = run.extent(&range) else {
                     continue;
                 };
-                let mut x = run.offset();
-                for cluster in run.run().visual_clusters() {
-                    let advance = cluster.advance();
-                    let bytes = cluster.text_range();
-                    if bytes.start < to && from < bytes.end {
-                        piece = Some(piece.map_or((x, x + advance), |(x0, _)| (x0, x + advance)));
-                    } else if advance > 0.0 {
-                        flush(&mut piece);
+                piece = match piece {
+                    Some((p0, p1)) if (x0 - p1).abs() < 0.01 => Some((p0, x1)),
+                    Some((p0, p1)) => {
+                        push_piece(&mut rects, p0, p1, text);
+                        Some((x0, x1))
                     }
-                    x += advance;
-                }
+                    None => Some((x0, x1)),
+                };
             }
-            flush(&mut piece);
+            if let Some((p0, p1)) = piece {
+                push_piece(&mut rects, p0, p1, text);
+            }
         }
         rects
     }
@@ -355,6 +394,45 @@ impl BidiParagraph {
             painter.add(egui::Shape::mesh(Arc::new(mesh)));
         }
     }
+}
+
+/// Adds the rectangle `x0..x1` over a line's text box, if it has a width.
+fn push_piece(rects: &mut Vec<Rect>, x0: f32, x1: f32, text: &Rect) {
+    if x1 > x0 {
+        rects.push(Rect::from_x_y_ranges(x0..=x1, text.y_range()));
+    }
+}
+
+/// The geometry of one glyph run of a line: the x of each code-point boundary in it.
+fn run_geometry(
+    run: &parley::layout::GlyphRun<'_, ()>,
+    char_of: &impl Fn(usize) -> usize,
+) -> Option<RunGeometry> {
+    let rtl = run.run().is_rtl();
+    // (first code point, code points, left x, right x) per cluster, in visual order.
+    let mut clusters = Vec::new();
+    let mut x = run.offset();
+    for cluster in run.run().visual_clusters() {
+        let bytes = cluster.text_range();
+        let advance = cluster.advance();
+        clusters.push((char_of(bytes.start), char_of(bytes.end), x, x + advance));
+        x += advance;
+    }
+    let start = clusters.iter().map(|c| c.0).min()?;
+    let end = clusters.iter().map(|c| c.1).max()?;
+    let mut edges = vec![if rtl { run.offset() } else { x }; end - start + 1];
+    for &(first, last, left, right) in &clusters {
+        for at in first..last.max(first + 1) {
+            if let Some(edge) = edges.get_mut(at - start) {
+                *edge = if rtl { right } else { left };
+            }
+        }
+    }
+    Some(RunGeometry {
+        chars: start..end,
+        rtl,
+        edges,
+    })
 }
 
 /// Whether the clusters of `layout`, in logical order, cover the text contiguously and each
