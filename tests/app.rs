@@ -228,19 +228,29 @@ fn persian_digits_and_a_paragraph_after_an_emoji_map_exactly() {
 }
 
 #[test]
-fn right_to_left_text_is_refused_with_a_reason_and_nothing_is_stored() {
+fn a_word_dragged_over_in_arabic_text_is_tagged_exactly() {
     let setup = setup();
     let mut harness = app(&setup);
     press_with(&mut harness, Modifiers::COMMAND, Key::PageDown);
-    let start = offset_of(&harness, "المسؤولون");
+    let word = "المسؤولون";
+    let start = offset_of(&harness, word);
+    let last = start + word.chars().count() - 1;
+    // Right to left: from the right edge of the first letter to the left edge of the last.
     let a = rect_of(&harness, start);
-    let b = rect_of(&harness, start + 5);
-    drag(&mut harness, a.center(), b.center());
+    let b = rect_of(&harness, last);
+    assert!(a.center().x > b.center().x, "drawn right to left");
+    drag(
+        &mut harness,
+        pos2(a.right() - 1.0, a.center().y),
+        pos2(b.left() + 1.0, b.center().y),
+    );
     press(&mut harness, Key::Num1);
     let (message, is_error) = harness.state().status_message();
-    assert!(is_error, "{message}");
-    assert!(message.contains("8576"), "{message}");
-    assert!(stored_spans(&setup.project, open_doc(&harness)).is_empty());
+    assert!(!is_error, "{message}");
+    let spans = stored_spans(&setup.project, open_doc(&harness));
+    assert_eq!(spans.len(), 1, "{message}");
+    assert_eq!(spans[0].range, CharRange::new(start, last + 1));
+    assert_eq!(spans[0].label, "claim");
 }
 
 #[test]

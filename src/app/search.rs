@@ -40,9 +40,22 @@ impl SearchState {
     }
 }
 
-/// Every case-insensitive occurrence of `query` in `text`, as code-point ranges.
+/// One character as Find compares it: lower case; the Arabic yeh and kaf as their Persian
+/// forms (keyboards type either); Persian and Arabic-Indic digits as ASCII digits, so "70"
+/// finds "۷۰". Each character maps to one, so matches keep exact code-point ranges.
+fn fold(c: char) -> char {
+    match c {
+        'ي' | 'ى' => 'ی',
+        'ك' => 'ک',
+        '۰'..='۹' => char::from_digit(c as u32 - '۰' as u32, 10).unwrap_or(c),
+        '٠'..='٩' => char::from_digit(c as u32 - '٠' as u32, 10).unwrap_or(c),
+        _ => c.to_lowercase().next().unwrap_or(c),
+    }
+}
+
+/// Every case-insensitive occurrence of `query` in `text`, as code-point ranges (see `fold`
+/// for what else counts as the same).
 pub fn find_all(text: &str, query: &str) -> Vec<CharRange> {
-    let fold = |c: char| c.to_lowercase().next().unwrap_or(c);
     let needle: Vec<char> = query.chars().map(fold).collect();
     let Some(&first) = needle.first() else {
         return Vec::new();
@@ -77,6 +90,24 @@ mod tests {
             .collect();
         assert_eq!(words, ["Putin", "PUTIN", "putin"]);
         assert_eq!(found[0], CharRange::new(2, 7));
+    }
+
+    #[test]
+    fn persian_and_arabic_queries_match_across_keyboards_and_digit_sets() {
+        let text = "سخنگوی كرملين گفت ۷۰ هزار نیرو و ٧٠ دبابة؛ الكرملين می‌شود";
+        let words = |query: &str| -> Vec<String> {
+            find_all(text, query)
+                .iter()
+                .map(|r| text.chars().skip(r.start).take(r.len()).collect())
+                .collect()
+        };
+        // Typed with a Persian keyboard, found where the text has Arabic kaf and yeh.
+        assert_eq!(words("کرملین"), ["كرملين", "كرملين"]);
+        assert_eq!(words("۷۰"), ["۷۰", "٧٠"]);
+        assert_eq!(words("70"), ["۷۰", "٧٠"]);
+        // The zero-width non-joiner is part of the word.
+        assert_eq!(words("می‌شود"), ["می‌شود"]);
+        assert!(words("میشود").is_empty());
     }
 
     #[test]

@@ -4,7 +4,8 @@
 //! How a frame goes: the view works out which paragraphs the viewport shows from their
 //! heights (measured once laid out, estimated before), lays out only those, keeps the
 //! paragraph at the top of the viewport still while estimates turn into real heights, maps
-//! the pointer to code points with `Galley::cursor_from_pos`, and paints span backgrounds,
+//! the pointer to code points with `Galley::cursor_from_pos` (parley's hit-testing in
+//! right-to-left and mixed paragraphs, see `bidi`), and paints span backgrounds,
 //! search matches, the selection, the text, the underline lanes and the selected span's
 //! outline and handles. Spans are sorted into paragraphs only when they change.
 

@@ -1,4 +1,5 @@
-//! Whether a laid-out paragraph can be trusted to map pointer positions to characters.
+//! Which paragraphs epaint cannot be trusted with: those with right-to-left text (laid out by
+//! parley instead, see `bidi`), and any whose galley fails the one-glyph-per-character check.
 //!
 //! Since 0.35, egui shapes text with harfrust. In right-to-left runs the shaper returns glyphs
 //! in visual order, and egui 0.37 then pads the wrong ranges, so a galley row can hold more
