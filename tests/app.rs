@@ -12,8 +12,8 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use stet::app::{Picked, ScriptedDialogs, StetApp, theme};
 use stet::export::{ExportFilter, ExportFormat};
-use stet::model::{CharRange, DocStatus, LabelScheme, Span};
-use stet::store::{Access, Project};
+use stet::model::{CharRange, DocStatus, LabelScheme, Origin, Span};
+use stet::store::{Access, Project, SuggestedSpan};
 use stet::workflows::export::write_to;
 use stet::workflows::import_paths;
 
@@ -926,4 +926,65 @@ fn l_links_a_quote_to_its_source_and_v_cycles_a_claims_verdict() {
     click_label(&mut harness, "misleading");
     assert_eq!(verdict(&project).as_deref(), Some("misleading"));
     harness.get_by_label_contains("claim (misleading)");
+}
+
+#[test]
+fn a_suggestion_is_accepted_with_enter_and_rejected_with_delete_for_good() {
+    let setup = setup();
+    let harness = app(&setup);
+    let doc = open_doc(&harness);
+    let peskov = offset_of(&harness, "Peskov");
+    let troops = offset_of(&harness, "about 70,000 troops");
+    drop(harness);
+    let proposals = [
+        SuggestedSpan {
+            range: CharRange::new(peskov, peskov + 6),
+            label: "source".into(),
+        },
+        SuggestedSpan {
+            range: CharRange::new(troops, troops + "about 70,000 troops".len()),
+            label: "figure".into(),
+        },
+    ];
+    let mut project = Project::open(&setup.project, Access::ReadWrite).unwrap();
+    let added = project.add_suggestions(doc, &proposals, &[]).unwrap();
+    assert_eq!(added.added.values().sum::<usize>(), 2);
+    drop(project);
+
+    let mut harness = app(&setup);
+    assert_eq!(open_doc(&harness), doc);
+    // Clicking the suggestion selects it; Enter makes it the analyst's own span.
+    let at = rect_of(&harness, peskov + 2).center();
+    click_at(&mut harness, at, 1);
+    press(&mut harness, Key::Enter);
+    let spans = stored_spans(&setup.project, doc);
+    let own: Vec<&Span> = spans.iter().filter(|s| s.annotator == "ana").collect();
+    assert_eq!(own.len(), 1, "{spans:?}");
+    assert_eq!(own[0].range, CharRange::new(peskov, peskov + 6));
+    assert_eq!(own[0].label, "source");
+    assert_eq!(own[0].origin, Origin::Manual);
+    assert!(
+        spans
+            .iter()
+            .all(|s| s.range != own[0].range || s.origin != Origin::Suggested)
+    );
+
+    // Delete on a suggestion rejects it: gone, and not proposed again.
+    let at = rect_of(&harness, troops + 8).center();
+    click_at(&mut harness, at, 1);
+    press(&mut harness, Key::Delete);
+    let spans = stored_spans(&setup.project, doc);
+    assert!(
+        spans.iter().all(|s| s.origin != Origin::Suggested),
+        "{spans:?}"
+    );
+    let (message, _) = harness.state().status_message();
+    assert!(message.contains("will not be proposed again"), "{message}");
+    drop(harness);
+    let mut project = Project::open(&setup.project, Access::ReadWrite).unwrap();
+    let again = project.add_suggestions(doc, &proposals[1..], &[]).unwrap();
+    assert_eq!(
+        (again.added.values().sum::<usize>(), again.skipped_rejected),
+        (0, 1)
+    );
 }

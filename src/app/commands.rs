@@ -36,6 +36,8 @@ pub enum Command {
     /// Selects the next (+1) or previous (−1) span in reading order.
     StepSpan(isize),
     DeleteSelectedSpan,
+    /// Accepts the selected suggestion as the analyst's own span.
+    AcceptSelectedSuggestion,
     ResizeSpan {
         id: i64,
         range: CharRange,
@@ -207,6 +209,7 @@ impl StetApp {
             }
             Command::StepSpan(step) => self.step_span(step),
             Command::DeleteSelectedSpan => self.delete_selected(),
+            Command::AcceptSelectedSuggestion => self.accept_selected_suggestion(),
             Command::ResizeSpan { id, range } => self.resize(id, range),
             Command::NudgeSelectedSpan { end, forward } => self.nudge(end, forward),
             Command::ExtendSelection { forward } => self.extend_selection(forward),

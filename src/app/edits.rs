@@ -6,7 +6,7 @@ use std::time::Duration;
 use super::StetApp;
 use super::words::{relation_words, shorten};
 use super::writer::{Edit, Edited};
-use crate::model::CharRange;
+use crate::model::{CharRange, Origin};
 use crate::store::{GOLD, ReviewStatus, SpanEdit, StoreError};
 
 impl StetApp {
@@ -125,6 +125,22 @@ impl StetApp {
                 if self.session.review.compare.is_some() {
                     self.step_disagreement(1);
                 }
+            }
+            Edited::SuggestionAccepted(span) => {
+                self.session.selected_span = Some(span.id);
+                self.session.after_edit()?;
+                self.ui.status.info(format!(
+                    "Accepted the suggested {} {} as yours (Ctrl+Z to undo)",
+                    span.label, span.range
+                ));
+            }
+            Edited::SuggestionRejected(span) => {
+                self.session.selected_span = None;
+                self.session.after_edit()?;
+                self.ui.status.info(format!(
+                    "Rejected the suggested {} {}; it will not be proposed again",
+                    span.label, span.range
+                ));
             }
             Edited::Rejected => {
                 self.session.after_edit()?;
@@ -247,7 +263,27 @@ impl StetApp {
         false
     }
 
+    /// The selected span, if it is a suggestion.
+    fn selected_suggestion(&self) -> Option<i64> {
+        self.session
+            .selected()
+            .filter(|span| span.origin == Origin::Suggested)
+            .map(|span| span.id)
+    }
+
+    /// Enter: the selected suggestion becomes the analyst's own span.
+    pub(crate) fn accept_selected_suggestion(&mut self) {
+        if let Some(id) = self.selected_suggestion() {
+            self.submit(Edit::AcceptSuggestion { span: id });
+        }
+    }
+
     pub(crate) fn delete_selected(&mut self) {
+        // Deleting a suggestion rejects it, so it is never proposed again.
+        if let Some(id) = self.selected_suggestion() {
+            self.submit(Edit::RejectSuggestion { span: id });
+            return;
+        }
         if let Some(id) = self
             .session
             .selected_span

@@ -9,7 +9,7 @@ use egui::Color32;
 use super::article_view::{ArticleText, Emphasis, SpanMark};
 use super::theme;
 use super::writer::Writer;
-use crate::model::{DocStatus, LabelScheme, Relation, Span};
+use crate::model::{DocStatus, LabelScheme, Origin, Relation, Span};
 use crate::review::layers::{Agreement, Compared, compare_layers};
 use crate::store::{DocumentInfo, GOLD, Project, ReviewStatus, VerdictRecord};
 
@@ -377,7 +377,7 @@ impl Session {
         open.marks = open
             .spans
             .iter()
-            .filter(|span| review.shows(&span.annotator))
+            .filter(|span| span.origin == Origin::Suggested || review.shows(&span.annotator))
             .map(|span| {
                 let color = self
                     .scheme
@@ -385,6 +385,8 @@ impl Session {
                     .map_or(Color32::GRAY, |l| theme::label_color(l.rgb()));
                 let emphasis = if Some(span.id) == selected {
                     Emphasis::Selected
+                } else if span.origin == Origin::Suggested {
+                    Emphasis::Suggested
                 } else if agreeing.contains(&span.id) {
                     Emphasis::Dimmed
                 } else {

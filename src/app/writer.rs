@@ -49,6 +49,14 @@ pub enum Edit {
         document: i64,
         status: DocStatus,
     },
+    /// Makes a suggestion the annotator's own span.
+    AcceptSuggestion {
+        span: i64,
+    },
+    /// Removes a suggestion and remembers not to propose it again.
+    RejectSuggestion {
+        span: i64,
+    },
     Undo,
     Redo,
     Accept {
@@ -89,6 +97,10 @@ pub enum Edited {
     /// The gold span the acceptance made or found.
     Accepted(Span),
     Rejected,
+    /// The annotator's own span the suggestion became.
+    SuggestionAccepted(Span),
+    /// The suggestion removed.
+    SuggestionRejected(Span),
     AgreedAccepted {
         spans: usize,
         annotators: Vec<String>,
@@ -263,6 +275,12 @@ pub fn apply(project: &mut Project, annotator: &str, edit: &Edit) -> Result<Edit
         Edit::Redo => Edited::Redone(project.redo(annotator)?),
         Edit::Accept { span, comment } => {
             Edited::Accepted(project.accept_span(annotator, *span, comment)?)
+        }
+        Edit::AcceptSuggestion { span } => {
+            Edited::SuggestionAccepted(project.accept_suggestion(annotator, *span)?)
+        }
+        Edit::RejectSuggestion { span } => {
+            Edited::SuggestionRejected(project.reject_suggestion(*span)?)
         }
         Edit::Reject { span, comment } => {
             project.reject_span(annotator, *span, comment)?;

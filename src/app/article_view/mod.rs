@@ -112,6 +112,9 @@ pub enum Emphasis {
     Selected,
     /// Drawn faintly (another layer, or not in focus).
     Dimmed,
+    /// A suggestion not yet accepted: a dashed outline in its label's colour, no fill and no
+    /// underline, so it never reads as a tag.
+    Suggested,
 }
 
 /// Display options that do not change per frame.

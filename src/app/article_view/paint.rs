@@ -91,6 +91,24 @@ pub fn lanes(mesh: &mut Mesh, placed: &Placed<'_>, decor: &Decor) {
     }
 }
 
+/// Draws a dashed outline around each suggestion.
+pub fn dashed(painter: &Painter, placed: &Placed<'_>, decor: &Decor) {
+    for (range, color) in &decor.dashed {
+        let stroke = Stroke::new(1.2, *color);
+        for rect in placed.rects(range.clone()) {
+            let r = rect.expand(1.0);
+            let corners = [
+                r.left_top(),
+                r.right_top(),
+                r.right_bottom(),
+                r.left_bottom(),
+                r.left_top(),
+            ];
+            painter.extend(Shape::dashed_line(&corners, stroke, 3.0, 2.0));
+        }
+    }
+}
+
 /// Outlines the selected span(s) and draws handles at their ends; returns the handles.
 pub fn outlines(painter: &Painter, placed: &Placed<'_>, decor: &Decor) -> Vec<Handle> {
     let mut handles = Vec::new();
@@ -264,6 +282,7 @@ impl Frame<'_> {
                 if !over.is_empty() {
                     painter.add(Shape::mesh(over));
                 }
+                dashed(&painter, &placed, decor);
                 handles.extend(outlines(&painter, &placed, decor));
             }
             if let Some(preview) = preview.and_then(|r| placed.local(r)) {

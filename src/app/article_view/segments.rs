@@ -52,6 +52,8 @@ pub struct Decor {
     pub segments: Vec<Segment>,
     pub bars: Vec<Bar>,
     pub outlines: Vec<Outline>,
+    /// Suggestions: paragraph-local ranges drawn with a dashed outline, and their colours.
+    pub dashed: Vec<(Range<usize>, Color32)>,
 }
 
 /// The background behind a span of colour `color`.
@@ -64,6 +66,7 @@ fn background_of(span: &SpanMark, dark_mode: bool) -> Color32 {
     let bg = theme::span_background(rgb, dark_mode);
     match span.emphasis {
         Emphasis::Dimmed => bg.gamma_multiply(0.35),
+        Emphasis::Suggested => Color32::TRANSPARENT,
         Emphasis::Normal | Emphasis::Selected => bg,
     }
 }
@@ -73,7 +76,7 @@ fn bar_color(span: &SpanMark) -> Color32 {
     let opaque = Color32::from_rgb(span.color.r(), span.color.g(), span.color.b());
     match span.emphasis {
         Emphasis::Dimmed => opaque.gamma_multiply(0.35),
-        Emphasis::Normal | Emphasis::Selected => opaque,
+        Emphasis::Normal | Emphasis::Selected | Emphasis::Suggested => opaque,
     }
 }
 
@@ -100,6 +103,13 @@ pub fn decorate(
         .collect();
 
     let mut decor = Decor::default();
+    // Suggestions get no fill and no lane: only their dashed outline.
+    let (suggested, local): (Vec<_>, Vec<_>) = local
+        .into_iter()
+        .partition(|&(_, _, i)| spans[i].emphasis == Emphasis::Suggested);
+    for &(start, end, i) in &suggested {
+        decor.dashed.push((start..end, bar_color(&spans[i])));
+    }
     for &(start, end, i) in &local {
         let span = &spans[i];
         decor.bars.push(Bar {
