@@ -988,3 +988,43 @@ fn a_suggestion_is_accepted_with_enter_and_rejected_with_delete_for_good() {
         (0, 1)
     );
 }
+
+#[test]
+fn edit_suggest_proposes_figures_and_quotes_in_the_background_as_nobodys_tags() {
+    let setup = setup();
+    let mut harness = app(&setup);
+    let doc = open_doc(&harness);
+    harness.get_by_label("Edit").click();
+    harness.run();
+    harness
+        .get_by_label("Suggest tags for this document")
+        .click();
+    wait_for_status(&mut harness, "Suggested");
+    let (message, is_error) = harness.state().status_message();
+    assert!(!is_error, "{message}");
+    let spans = stored_spans(&setup.project, doc);
+    let text = harness.state().open_text().unwrap().to_owned();
+    let suggested: Vec<(String, String)> = spans
+        .iter()
+        .filter(|s| s.origin == Origin::Suggested)
+        .map(|s| (s.label.clone(), chars(&text, s.range)))
+        .collect();
+    assert!(
+        suggested.contains(&("figure".into(), "about 70,000 troops".into())),
+        "{suggested:?}"
+    );
+    assert!(
+        suggested.iter().any(|(label, _)| label == "quote"),
+        "{suggested:?}"
+    );
+    // Nobody's tags: every suggestion is in the stet layer, none in the analyst's.
+    assert!(spans.iter().all(|s| s.annotator != "ana"));
+    // Asking again proposes nothing new.
+    harness.get_by_label("Edit").click();
+    harness.run();
+    harness
+        .get_by_label("Suggest tags for this document")
+        .click();
+    wait_for_status(&mut harness, "No new suggestions");
+    assert_eq!(stored_spans(&setup.project, doc).len(), spans.len());
+}

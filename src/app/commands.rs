@@ -101,6 +101,8 @@ pub enum Command {
     },
     ShowAgreement,
     ComputeAgreement,
+    /// Runs the recognisers over the open document in the background.
+    SuggestDocument,
     OpenExport,
     /// Asks where to export with the Export window's choices.
     AskExport,
@@ -273,6 +275,7 @@ impl StetApp {
                 }
             }
             Command::ComputeAgreement => self.compute_agreement(ctx),
+            Command::SuggestDocument => self.suggest_document(ctx),
             Command::OpenExport => self.ui.export.open = true,
             Command::AskExport => self.ask(DialogKind::Export),
             Command::ExportTo(path) => self.start_export(path, ctx),

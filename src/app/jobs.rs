@@ -1,4 +1,4 @@
-//! Background jobs (import, merge, copy, export, agreement): each on a thread of its own with
+//! Background jobs (import, merge, copy, export, agreement, suggestions): each on a thread of its own with
 //! its own connection to the project, polled in one place, so the window never waits. An
 //! import and a merge never run alongside each other, so that their reports say what each
 //! did.
@@ -12,7 +12,7 @@ use crate::export::ExportError;
 use crate::review::AgreementReport;
 use crate::review::merge::MergeReport;
 use crate::store::{Access, Project, StoreError};
-use crate::workflows::{ExportOutcome, ImportReport, MergeError};
+use crate::workflows::{ExportOutcome, ImportReport, MergeError, SuggestReport};
 
 /// Which job.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -22,6 +22,7 @@ pub enum JobKind {
     Copy,
     Export,
     Agreement,
+    Suggest,
 }
 
 impl JobKind {
@@ -33,12 +34,13 @@ impl JobKind {
             Self::Copy => "the copy",
             Self::Export => "the export",
             Self::Agreement => "the agreement computation",
+            Self::Suggest => "the suggestions",
         }
     }
 
     /// Whether the job writes to the project.
     pub const fn writes(self) -> bool {
-        matches!(self, Self::Import | Self::Merge)
+        matches!(self, Self::Import | Self::Merge | Self::Suggest)
     }
 }
 
@@ -51,6 +53,7 @@ pub enum JobOutput {
     Copied(PathBuf),
     Exported(ExportOutcome),
     Agreement(Box<AgreementReport>),
+    Suggested(SuggestReport),
 }
 
 /// Why a job failed, said once.

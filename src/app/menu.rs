@@ -97,6 +97,14 @@ fn edit_menu(ui: &mut egui::Ui, session: &Session, commands: &mut Vec<Command>) 
     item_enabled(ui, commands, has_span, "Delete span", Action::DeleteSpan);
     item_enabled(ui, commands, has_span, "Edit note", Action::EditNote);
     item(ui, commands, "Find in document", Action::Find);
+    ui.separator();
+    let has_document = session.open.is_some();
+    if ui
+        .add_enabled(has_document, Button::new("Suggest tags for this document"))
+        .clicked()
+    {
+        commands.push(Command::SuggestDocument);
+    }
 }
 
 fn view_menu(ui: &mut egui::Ui, state: &mut UiState, commands: &mut Vec<Command>) {

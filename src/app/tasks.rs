@@ -10,7 +10,10 @@ use crate::export::ExportFilter;
 use crate::model::{LabelScheme, count};
 use crate::review::{AgreementOptions, agreement};
 use crate::store::{Access, GOLD, Project};
-use crate::workflows::{ExportRequest, ImportReport, export_to_path, import_paths, merge_file};
+use crate::workflows::{
+    ExportRequest, ImportReport, SuggestRequest, export_to_path, import_paths, merge_file,
+    suggest_project,
+};
 
 impl StetApp {
     fn start_job(
@@ -108,6 +111,25 @@ impl StetApp {
         self.start_job(ctx, JobKind::Agreement, Access::ReadOnly, work);
     }
 
+    /// Runs the recognisers over the open document off the UI thread; its suggestions appear
+    /// when they are stored.
+    pub(crate) fn suggest_document(&mut self, ctx: &egui::Context) {
+        let Some(document) = self.session.open.as_ref().map(|open| open.info.id) else {
+            self.ui.status.error("Open a document first");
+            return;
+        };
+        let work: Work = Box::new(move |project, _| {
+            let request = SuggestRequest {
+                document: Some(document),
+                ..SuggestRequest::default()
+            };
+            Ok(JobOutput::Suggested(suggest_project(project, &request)?))
+        });
+        if self.start_job(ctx, JobKind::Suggest, Access::ReadWrite, work) {
+            self.ui.status.info("Suggesting…");
+        }
+    }
+
     /// Shows what the jobs that finished did.
     pub(crate) fn poll_jobs(&mut self) {
         for (kind, result) in self.jobs.finished() {
@@ -135,6 +157,7 @@ impl StetApp {
             JobKind::Copy => "Copy failed",
             JobKind::Export => "Export failed",
             JobKind::Agreement => "Agreement failed",
+            JobKind::Suggest => "Suggesting failed",
         };
         self.ui.status.error(format!("{what}: {err}"));
     }
@@ -178,6 +201,23 @@ impl StetApp {
                 self.ui.status.info(message);
             }
             JobOutput::Agreement(report) => self.ui.agreement.report = Some(*report),
+            JobOutput::Suggested(report) => {
+                self.session.after_edit()?;
+                let total: usize = report.added.values().sum();
+                let by_label: Vec<String> = report
+                    .added
+                    .iter()
+                    .map(|(label, n)| format!("{n} {label}"))
+                    .collect();
+                self.ui.status.info(if total == 0 {
+                    "No new suggestions in this document".to_owned()
+                } else {
+                    format!(
+                        "Suggested {}: dashed outlines; Enter accepts, Delete rejects",
+                        by_label.join(", ")
+                    )
+                });
+            }
         }
         Ok(())
     }
