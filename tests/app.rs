@@ -1028,3 +1028,37 @@ fn edit_suggest_proposes_figures_and_quotes_in_the_background_as_nobodys_tags() 
     wait_for_status(&mut harness, "No new suggestions");
     assert_eq!(stored_spans(&setup.project, doc).len(), spans.len());
 }
+
+#[test]
+fn accept_all_suggested_figures_makes_each_the_analysts_own() {
+    let setup = setup();
+    let mut harness = app(&setup);
+    let doc = open_doc(&harness);
+    harness.get_by_label("Edit").click();
+    harness.run();
+    harness
+        .get_by_label("Suggest tags for this document")
+        .click();
+    wait_for_status(&mut harness, "Suggested");
+    let figures = |project: &Path, origin: Origin| {
+        stored_spans(project, doc)
+            .into_iter()
+            .filter(|s| s.label == "figure" && s.origin == origin)
+            .map(|s| s.range)
+            .collect::<Vec<_>>()
+    };
+    let before = figures(&setup.project, Origin::Suggested);
+    assert!(before.len() >= 2, "{before:?}");
+    harness.get_by_label("Edit").click();
+    harness.run();
+    harness
+        .get_by_label(&format!("Accept all suggested: figure ({})", before.len()))
+        .click();
+    harness.run();
+    assert!(figures(&setup.project, Origin::Suggested).is_empty());
+    let mut own = figures(&setup.project, Origin::Manual);
+    own.sort_by_key(|r| r.start);
+    let mut expected = before.clone();
+    expected.sort_by_key(|r| r.start);
+    assert_eq!(own, expected);
+}

@@ -38,6 +38,8 @@ pub enum Command {
     DeleteSelectedSpan,
     /// Accepts the selected suggestion as the analyst's own span.
     AcceptSelectedSuggestion,
+    /// Accepts every suggestion of a label in the open document.
+    AcceptAllSuggestions(String),
     ResizeSpan {
         id: i64,
         range: CharRange,
@@ -212,6 +214,7 @@ impl StetApp {
             Command::StepSpan(step) => self.step_span(step),
             Command::DeleteSelectedSpan => self.delete_selected(),
             Command::AcceptSelectedSuggestion => self.accept_selected_suggestion(),
+            Command::AcceptAllSuggestions(label) => self.accept_all_suggestions(&label),
             Command::ResizeSpan { id, range } => self.resize(id, range),
             Command::NudgeSelectedSpan { end, forward } => self.nudge(end, forward),
             Command::ExtendSelection { forward } => self.extend_selection(forward),

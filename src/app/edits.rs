@@ -278,6 +278,25 @@ impl StetApp {
         }
     }
 
+    /// Accepts every suggestion of `label` in the open document, one undoable step each.
+    pub(crate) fn accept_all_suggestions(&mut self, label: &str) {
+        let ids: Vec<i64> = self
+            .session
+            .open_spans()
+            .iter()
+            .filter(|s| s.origin == Origin::Suggested && s.label == label)
+            .map(|s| s.id)
+            .collect();
+        if ids.is_empty() {
+            self.ui
+                .status
+                .info(format!("No suggested {label} spans here"));
+        }
+        for id in ids {
+            self.submit(Edit::AcceptSuggestion { span: id });
+        }
+    }
+
     pub(crate) fn delete_selected(&mut self) {
         // Deleting a suggestion rejects it, so it is never proposed again.
         if let Some(id) = self.selected_suggestion() {

@@ -7,6 +7,7 @@ use super::dialogs::DialogKind;
 use super::keymap::{Action, shortcut_text};
 use super::session::Session;
 use super::ui_state::UiState;
+use crate::model::Origin;
 
 /// File, Edit, View, Go and Help menus.
 pub fn menu_bar(ui: &mut egui::Ui, session: &Session, state: &mut UiState) -> Vec<Command> {
@@ -104,6 +105,23 @@ fn edit_menu(ui: &mut egui::Ui, session: &Session, commands: &mut Vec<Command>) 
         .clicked()
     {
         commands.push(Command::SuggestDocument);
+    }
+    let suggested = |label: &str| {
+        session
+            .open_spans()
+            .iter()
+            .filter(|s| s.origin == Origin::Suggested && s.label == label)
+            .count()
+    };
+    for label in &session.scheme.labels {
+        let n = suggested(&label.name);
+        if n > 0
+            && ui
+                .button(format!("Accept all suggested: {} ({n})", label.name))
+                .clicked()
+        {
+            commands.push(Command::AcceptAllSuggestions(label.name.clone()));
+        }
     }
 }
 
