@@ -1062,3 +1062,40 @@ fn accept_all_suggested_figures_makes_each_the_analysts_own() {
     expected.sort_by_key(|r| r.start);
     assert_eq!(own, expected);
 }
+
+#[test]
+fn a_label_key_on_a_suggestion_of_another_label_tags_the_range_with_that_label() {
+    let setup = setup();
+    let harness = app(&setup);
+    let doc = open_doc(&harness);
+    let troops = offset_of(&harness, "about 70,000 troops");
+    drop(harness);
+    let range = CharRange::new(troops, troops + "about 70,000 troops".len());
+    let proposal = [SuggestedSpan {
+        range,
+        label: "figure".into(),
+    }];
+    let mut project = Project::open(&setup.project, Access::ReadWrite).unwrap();
+    project.add_suggestions(doc, &proposal, &[]).unwrap();
+    drop(project);
+
+    let mut harness = app(&setup);
+    let at = rect_of(&harness, troops + 8).center();
+    click_at(&mut harness, at, 1);
+    press(&mut harness, Key::Num1);
+    let spans = stored_spans(&setup.project, doc);
+    assert_eq!(spans.len(), 1, "{spans:?}");
+    assert_eq!(
+        (
+            spans[0].annotator.as_str(),
+            spans[0].range,
+            spans[0].label.as_str()
+        ),
+        ("ana", range, "claim")
+    );
+    drop(harness);
+    // The figure suggestion there was rejected: it is not proposed again.
+    let mut project = Project::open(&setup.project, Access::ReadWrite).unwrap();
+    let again = project.add_suggestions(doc, &proposal, &[]).unwrap();
+    assert_eq!(again.skipped_rejected, 1);
+}

@@ -214,6 +214,26 @@ impl StetApp {
             self.tag(range, label);
             return;
         }
+        // On a suggestion, the key decides it: the same label accepts it; another tags the
+        // range with that label and rejects the suggestion's label there.
+        if let Some(suggestion) = self
+            .session
+            .selected()
+            .filter(|s| s.origin == Origin::Suggested)
+            .cloned()
+        {
+            if suggestion.label == label {
+                self.submit(Edit::AcceptSuggestion {
+                    span: suggestion.id,
+                });
+            } else {
+                self.tag(suggestion.range, label);
+                self.submit(Edit::RejectSuggestion {
+                    span: suggestion.id,
+                });
+            }
+            return;
+        }
         if let Some(id) = self.session.selected_span {
             if !self.check_may_edit(id) {
                 return;
