@@ -13,7 +13,7 @@ use egui_kittest::kittest::Queryable;
 use stet::app::{Picked, ScriptedDialogs, StetApp, theme};
 use stet::export::{ExportFilter, ExportFormat};
 use stet::model::{CharRange, DocStatus, LabelScheme, Origin, Span};
-use stet::store::{Access, Project, SuggestedSpan};
+use stet::store::{Access, Project, SuggestOutcome, SuggestedSpan};
 use stet::workflows::export::write_to;
 use stet::workflows::import_paths;
 
@@ -146,9 +146,21 @@ fn click_label(harness: &mut Harness<'_, StetApp>, label: &str) {
 
 /// Opens the File menu and clicks `item`.
 fn file_menu(harness: &mut Harness<'_, StetApp>, item: &str) {
-    harness.get_by_label("File").click();
+    menu(harness, "File", item);
+}
+
+fn menu(harness: &mut Harness<'_, StetApp>, menu: &str, item: &str) {
+    harness.get_by_label(menu).click();
     harness.run();
     harness.get_by_label(item).click();
+}
+
+/// Stores `proposals` as suggestions on document `doc`, through a connection of its own.
+fn suggest(project: &Path, doc: i64, proposals: &[SuggestedSpan]) -> SuggestOutcome {
+    Project::open(project, Access::ReadWrite)
+        .unwrap()
+        .add_suggestions(doc, proposals, &[])
+        .unwrap()
 }
 
 fn press(harness: &mut Harness<'_, StetApp>, key: Key) {
@@ -946,10 +958,8 @@ fn a_suggestion_is_accepted_with_enter_and_rejected_with_delete_for_good() {
             label: "figure".into(),
         },
     ];
-    let mut project = Project::open(&setup.project, Access::ReadWrite).unwrap();
-    let added = project.add_suggestions(doc, &proposals, &[]).unwrap();
+    let added = suggest(&setup.project, doc, &proposals);
     assert_eq!(added.added.values().sum::<usize>(), 2);
-    drop(project);
 
     let mut harness = app(&setup);
     assert_eq!(open_doc(&harness), doc);
@@ -981,8 +991,7 @@ fn a_suggestion_is_accepted_with_enter_and_rejected_with_delete_for_good() {
     let (message, _) = harness.state().status_message();
     assert!(message.contains("will not be proposed again"), "{message}");
     drop(harness);
-    let mut project = Project::open(&setup.project, Access::ReadWrite).unwrap();
-    let again = project.add_suggestions(doc, &proposals[1..], &[]).unwrap();
+    let again = suggest(&setup.project, doc, &proposals[1..]);
     assert_eq!(
         (again.added.values().sum::<usize>(), again.skipped_rejected),
         (0, 1)
@@ -994,11 +1003,7 @@ fn edit_suggest_proposes_figures_and_quotes_in_the_background_as_nobodys_tags() 
     let setup = setup();
     let mut harness = app(&setup);
     let doc = open_doc(&harness);
-    harness.get_by_label("Edit").click();
-    harness.run();
-    harness
-        .get_by_label("Suggest tags for this document")
-        .click();
+    menu(&mut harness, "Edit", "Suggest tags for this document");
     wait_for_status(&mut harness, "Suggested");
     let (message, is_error) = harness.state().status_message();
     assert!(!is_error, "{message}");
@@ -1020,11 +1025,7 @@ fn edit_suggest_proposes_figures_and_quotes_in_the_background_as_nobodys_tags() 
     // Nobody's tags: every suggestion is in the stet layer, none in the analyst's.
     assert!(spans.iter().all(|s| s.annotator != "ana"));
     // Asking again proposes nothing new.
-    harness.get_by_label("Edit").click();
-    harness.run();
-    harness
-        .get_by_label("Suggest tags for this document")
-        .click();
+    menu(&mut harness, "Edit", "Suggest tags for this document");
     wait_for_status(&mut harness, "No new suggestions");
     assert_eq!(stored_spans(&setup.project, doc).len(), spans.len());
 }
@@ -1034,11 +1035,7 @@ fn accept_all_suggested_figures_makes_each_the_analysts_own() {
     let setup = setup();
     let mut harness = app(&setup);
     let doc = open_doc(&harness);
-    harness.get_by_label("Edit").click();
-    harness.run();
-    harness
-        .get_by_label("Suggest tags for this document")
-        .click();
+    menu(&mut harness, "Edit", "Suggest tags for this document");
     wait_for_status(&mut harness, "Suggested");
     let figures = |project: &Path, origin: Origin| {
         stored_spans(project, doc)
@@ -1049,11 +1046,8 @@ fn accept_all_suggested_figures_makes_each_the_analysts_own() {
     };
     let before = figures(&setup.project, Origin::Suggested);
     assert!(before.len() >= 2, "{before:?}");
-    harness.get_by_label("Edit").click();
-    harness.run();
-    harness
-        .get_by_label(&format!("Accept all suggested: figure ({})", before.len()))
-        .click();
+    let item = format!("Accept all suggested: figure ({})", before.len());
+    menu(&mut harness, "Edit", &item);
     harness.run();
     assert!(figures(&setup.project, Origin::Suggested).is_empty());
     let mut own = figures(&setup.project, Origin::Manual);
@@ -1075,9 +1069,7 @@ fn a_label_key_on_a_suggestion_of_another_label_tags_the_range_with_that_label()
         range,
         label: "figure".into(),
     }];
-    let mut project = Project::open(&setup.project, Access::ReadWrite).unwrap();
-    project.add_suggestions(doc, &proposal, &[]).unwrap();
-    drop(project);
+    suggest(&setup.project, doc, &proposal);
 
     let mut harness = app(&setup);
     let at = rect_of(&harness, troops + 8).center();
@@ -1095,7 +1087,6 @@ fn a_label_key_on_a_suggestion_of_another_label_tags_the_range_with_that_label()
     );
     drop(harness);
     // The figure suggestion there was rejected: it is not proposed again.
-    let mut project = Project::open(&setup.project, Access::ReadWrite).unwrap();
-    let again = project.add_suggestions(doc, &proposal, &[]).unwrap();
+    let again = suggest(&setup.project, doc, &proposal);
     assert_eq!(again.skipped_rejected, 1);
 }

@@ -41,16 +41,20 @@ fn range_of(needle: &str) -> CharRange {
     text::range_of(TEXT, needle)
 }
 
-fn scene() -> Scene {
+/// A span over the first `needle` in `text`, in the newsroom colour of `label`.
+fn mark(text: &str, id: i64, needle: &str, label: &str, emphasis: Emphasis) -> SpanMark {
     let scheme = LabelScheme::newsroom();
-    let color = |label: &str| theme::label_color(scheme.label(label).unwrap().rgb());
-    let mark = |id, needle: &str, label: &str, emphasis| SpanMark {
+    SpanMark {
         id,
-        range: range_of(needle),
-        color: color(label),
+        range: text::range_of(text, needle),
+        color: theme::label_color(scheme.label(label).unwrap().rgb()),
         tooltip: label.to_owned(),
         emphasis,
-    };
+    }
+}
+
+fn scene() -> Scene {
+    let mark = |id, needle: &str, label: &str, emphasis| mark(TEXT, id, needle, label, emphasis);
     let spans = vec![
         mark(
             1,
@@ -91,9 +95,10 @@ fn scene() -> Scene {
     }
 }
 
-fn harness(theme: Theme) -> Harness<'static, Scene> {
+/// The view alone on a 640-wide screen of `height`, in `theme`, showing `scene`.
+fn harness(theme: Theme, height: f32, scene: Scene) -> Harness<'static, Scene> {
     let mut harness = Harness::builder()
-        .with_size(vec2(640.0, 560.0))
+        .with_size(vec2(640.0, height))
         .with_theme(theme)
         .with_context_setup(|ctx| ctx.set_fonts(theme::font_definitions(false)))
         .wgpu()
@@ -105,7 +110,7 @@ fn harness(theme: Theme) -> Harness<'static, Scene> {
                         .show(ui);
                 });
             },
-            scene(),
+            scene,
         );
     harness.run();
     harness
@@ -114,14 +119,14 @@ fn harness(theme: Theme) -> Harness<'static, Scene> {
 #[test]
 fn article_view_with_overlapping_spans_light() {
     if needs::or_skip("article_view_light", needs::vulkan_missing()) {
-        harness(Theme::Light).snapshot("article_view_light");
+        harness(Theme::Light, 560.0, scene()).snapshot("article_view_light");
     }
 }
 
 #[test]
 fn article_view_with_overlapping_spans_dark() {
     if needs::or_skip("article_view_dark", needs::vulkan_missing()) {
-        harness(Theme::Dark).snapshot("article_view_dark");
+        harness(Theme::Dark, 560.0, scene()).snapshot("article_view_dark");
     }
 }
 
@@ -133,16 +138,8 @@ const PERSIAN: &str = "سخنگوی کرملین گفت که دیدار دو ر�
 «ما هیچ برنامه‌ای برای حمله نداریم» دیمیتری پسکوف گفت.";
 
 fn persian_scene() -> Scene {
-    let scheme = LabelScheme::newsroom();
-    let color = |label: &str| theme::label_color(scheme.label(label).unwrap().rgb());
     let range = |needle: &str| text::range_of(PERSIAN, needle);
-    let mark = |id, needle: &str, label: &str, emphasis| SpanMark {
-        id,
-        range: range(needle),
-        color: color(label),
-        tooltip: label.to_owned(),
-        emphasis,
-    };
+    let mark = |id, needle: &str, label: &str, emphasis| mark(PERSIAN, id, needle, label, emphasis);
     let spans = vec![
         mark(
             1,
@@ -172,36 +169,16 @@ fn persian_scene() -> Scene {
     }
 }
 
-fn persian_harness(theme: Theme) -> Harness<'static, Scene> {
-    let mut harness = Harness::builder()
-        .with_size(vec2(640.0, 420.0))
-        .with_theme(theme)
-        .with_context_setup(|ctx| ctx.set_fonts(theme::font_definitions(false)))
-        .wgpu()
-        .build_ui_state(
-            |ui, scene: &mut Scene| {
-                egui::CentralPanel::default().show(ui, |ui| {
-                    ArticleView::new(&scene.text, &scene.spans, &mut scene.state, &scene.options)
-                        .highlights(&scene.highlights, Some(0))
-                        .show(ui);
-                });
-            },
-            persian_scene(),
-        );
-    harness.run();
-    harness
-}
-
 #[test]
 fn right_to_left_paragraph_with_nested_spans_light() {
     if needs::or_skip("article_view_rtl_light", needs::vulkan_missing()) {
-        persian_harness(Theme::Light).snapshot("article_view_rtl_light");
+        harness(Theme::Light, 420.0, persian_scene()).snapshot("article_view_rtl_light");
     }
 }
 
 #[test]
 fn right_to_left_paragraph_with_nested_spans_dark() {
     if needs::or_skip("article_view_rtl_dark", needs::vulkan_missing()) {
-        persian_harness(Theme::Dark).snapshot("article_view_rtl_dark");
+        harness(Theme::Dark, 420.0, persian_scene()).snapshot("article_view_rtl_dark");
     }
 }
