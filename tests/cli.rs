@@ -5,16 +5,14 @@
 
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use serde_json::Value;
 
 const NEWSWIRE: &str = "tests/fixtures/ingest/newswire.txt";
 
-fn stet() -> Command {
-    let mut cmd = Command::cargo_bin("stet").unwrap();
-    cmd.env_remove("STET_PROJECT").env("STET_ANNOTATOR", "ana");
-    cmd
-}
+#[path = "common/cli.rs"]
+mod cli;
+
+use cli::{records, stdout_of, stet};
 
 fn import(project: &Path, paths: &[&Path]) -> assert_cmd::assert::Assert {
     let mut cmd = stet();
@@ -26,25 +24,11 @@ fn import(project: &Path, paths: &[&Path]) -> assert_cmd::assert::Assert {
 }
 
 fn export_jsonl(project: &Path) -> Vec<u8> {
-    let output = stet()
-        .args(["export", "--format", "jsonl", "--project"])
-        .arg(project)
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    output.stdout
-}
-
-fn records(jsonl: &[u8]) -> Vec<Value> {
-    String::from_utf8(jsonl.to_vec())
-        .unwrap()
-        .lines()
-        .map(|line| serde_json::from_str(line).unwrap())
-        .collect()
+    stdout_of(
+        stet()
+            .args(["export", "--format", "jsonl", "--project"])
+            .arg(project),
+    )
 }
 
 /// `text[start:end]` as Python would slice it: by code points.
@@ -481,24 +465,19 @@ fn agree_prints_krippendorffs_worked_example_as_json() {
         .arg(&jsonl)
         .assert()
         .success();
-    let output = stet()
-        .args([
-            "agree",
-            "--format",
-            "json",
-            "--annotators",
-            "a,b",
-            "--project",
-        ])
-        .arg(&project)
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
+    let stdout = stdout_of(
+        stet()
+            .args([
+                "agree",
+                "--format",
+                "json",
+                "--annotators",
+                "a,b",
+                "--project",
+            ])
+            .arg(&project),
     );
-    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let report: Value = serde_json::from_slice(&stdout).unwrap();
     assert_eq!(report["annotators"], serde_json::json!(["a", "b"]));
     let alpha = |v: &Value| (v.as_f64().unwrap() * 1000.0).round() / 1000.0;
     assert_eq!(alpha(&report["overall"]["alpha_u"]), 0.859);
@@ -543,17 +522,12 @@ fn export_gold_writes_only_the_adjudicated_layer() {
         .unwrap();
     project.accept_span("rita", figure.id, "").unwrap();
     drop(project);
-    let output = stet()
-        .args(["export", "--format", "jsonl", "--gold", "--project"])
-        .arg(&path)
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
+    let stdout = stdout_of(
+        stet()
+            .args(["export", "--format", "jsonl", "--gold", "--project"])
+            .arg(&path),
     );
-    let records = records(&output.stdout);
+    let records = records(&stdout);
     let spans = records[0]["spans"].as_array().unwrap();
     assert_eq!(spans.len(), 1);
     assert_eq!(spans[0]["annotator"], "gold");
@@ -729,24 +703,19 @@ fn agree_scores_relations_and_verdicts_against_hand_counts() {
     std::fs::write(&jsonl, record.to_string() + "\n").unwrap();
     let project = dir.path().join("p.stet");
     import(&project, &[&jsonl]).success();
-    let output = stet()
-        .args([
-            "agree",
-            "--format",
-            "json",
-            "--annotators",
-            "ana,ben",
-            "--project",
-        ])
-        .arg(&project)
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
+    let stdout = stdout_of(
+        stet()
+            .args([
+                "agree",
+                "--format",
+                "json",
+                "--annotators",
+                "ana,ben",
+                "--project",
+            ])
+            .arg(&project),
     );
-    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let report: Value = serde_json::from_slice(&stdout).unwrap();
     // Relations: 1 match, 2 each: P = R = F1 = 1/2.
     let relations = &report["relations"];
     assert_eq!(relations["matches"], 1);

@@ -7,7 +7,6 @@
 
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use serde_json::Value;
 
 use stet::model::{CharRange, Origin};
@@ -18,11 +17,10 @@ Some 500 residents were moved overnight as the river rose.\n\n\
 “We had no time to take anything,” said Maria Kovacs.\n\n\
 The governor denied that warnings had come too late.\n";
 
-fn stet() -> Command {
-    let mut cmd = Command::cargo_bin("stet").unwrap();
-    cmd.env_remove("STET_PROJECT").env("STET_ANNOTATOR", "ana");
-    cmd
-}
+#[path = "common/cli.rs"]
+mod cli;
+
+use cli::{records, stdout_of, stet};
 
 /// A project with the article imported.
 fn project_with_article(dir: &Path, name: &str) -> PathBuf {
@@ -40,34 +38,23 @@ fn project_with_article(dir: &Path, name: &str) -> PathBuf {
 }
 
 fn suggest(project: &Path, extra: &[&str]) -> String {
-    let output = stet()
-        .arg("suggest")
-        .arg("--project")
-        .arg(project)
-        .args(extra)
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
+    let out = stdout_of(
+        stet()
+            .arg("suggest")
+            .arg("--project")
+            .arg(project)
+            .args(extra),
     );
-    String::from_utf8(output.stdout).unwrap()
+    String::from_utf8(out).unwrap()
 }
 
 fn export(project: &Path, extra: &[&str]) -> Vec<Value> {
-    let output = stet()
-        .args(["export", "--format", "jsonl", "--project"])
-        .arg(project)
-        .args(extra)
-        .output()
-        .unwrap();
-    assert!(output.status.success());
-    String::from_utf8(output.stdout)
-        .unwrap()
-        .lines()
-        .map(|line| serde_json::from_str(line).unwrap())
-        .collect()
+    records(&stdout_of(
+        stet()
+            .args(["export", "--format", "jsonl", "--project"])
+            .arg(project)
+            .args(extra),
+    ))
 }
 
 fn spans(record: &Value) -> Vec<Value> {
