@@ -57,6 +57,14 @@ fn export(project: &Path, extra: &[&str]) -> Vec<Value> {
     ))
 }
 
+/// `annotator` tags the article's first five code points as a claim.
+fn tag_first_word(project: &Path, annotator: &str) {
+    let mut p = Project::open(project, Access::ReadWrite).unwrap();
+    let id = p.documents().unwrap()[0].id;
+    p.add_span(annotator, id, CharRange::new(0, 5), "claim", "")
+        .unwrap();
+}
+
 fn spans(record: &Value) -> Vec<Value> {
     record["spans"].as_array().unwrap().clone()
 }
@@ -111,12 +119,7 @@ fn exports_leave_suggestions_out_unless_asked_and_always_say_the_origin() {
     let dir = tempfile::tempdir().unwrap();
     let project = project_with_article(dir.path(), "p.stet");
     suggest(&project, &[]);
-    {
-        let mut p = Project::open(&project, Access::ReadWrite).unwrap();
-        let id = p.documents().unwrap()[0].id;
-        p.add_span("ana", id, CharRange::new(0, 5), "claim", "")
-            .unwrap();
-    }
+    tag_first_word(&project, "ana");
     let record = &export(&project, &[])[0];
     let all = spans(record);
     assert_eq!(all.len(), 1, "only ana's span: {all:?}");
@@ -196,12 +199,7 @@ fn merges_never_bring_suggestions_in_as_anyones_tags() {
     let dir = tempfile::tempdir().unwrap();
     let theirs = project_with_article(dir.path(), "theirs.stet");
     suggest(&theirs, &[]);
-    {
-        let mut p = Project::open(&theirs, Access::ReadWrite).unwrap();
-        let id = p.documents().unwrap()[0].id;
-        p.add_span("ben", id, CharRange::new(0, 5), "claim", "")
-            .unwrap();
-    }
+    tag_first_word(&theirs, "ben");
     let mine = project_with_article(dir.path(), "mine.stet");
     stet()
         .args(["merge", "--project"])
