@@ -377,7 +377,7 @@ impl Session {
         open.marks = open
             .spans
             .iter()
-            .filter(|span| span.origin == Origin::Suggested || review.shows(&span.annotator))
+            .filter(|span| review.shows(&span.annotator))
             .map(|span| {
                 let color = self
                     .scheme
