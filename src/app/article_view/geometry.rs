@@ -169,7 +169,7 @@ impl LaidOut {
     /// text height there.
     pub fn caret(&self, at: usize) -> (Pos2, f32) {
         if let Shaped::Bidi(bidi) = &self.shaped {
-            return bidi.caret(at, false);
+            return bidi.caret(at, false, self.row_of(at));
         }
         let row = self.row_of(at);
         let text = self.row_text_rect(row);
@@ -183,7 +183,7 @@ impl LaidOut {
             return self.caret(0);
         }
         if let Shaped::Bidi(bidi) = &self.shaped {
-            return bidi.caret(end, true);
+            return bidi.caret(end, true, self.row_of(end - 1));
         }
         let row = self.row_of(end - 1);
         let text = self.row_text_rect(row);

@@ -26,7 +26,7 @@ pub use glyphs::{GlyphAtlas, tinted};
 /// egui's proportional family, in the same order, and the glyph atlas.
 #[derive(Default)]
 pub struct BidiShaper {
-    fonts: Option<(FontContext, Vec<String>)>,
+    fonts: Option<Fonts>,
     layouts: LayoutContext<()>,
     atlas: GlyphAtlas,
 }
@@ -89,62 +89,66 @@ impl RunGeometry {
     }
 }
 
-impl BidiShaper {
-    /// The font families of egui's proportional family, registered with parley once.
-    fn fonts(&mut self, ctx: &egui::Context) -> &mut (FontContext, Vec<String>) {
-        self.fonts.get_or_insert_with(|| {
-            let definitions = ctx.fonts(|fonts| fonts.definitions().clone());
-            let mut font_cx = FontContext::default();
-            let mut families = Vec::new();
-            let order = definitions
-                .families
-                .get(&FontFamily::Proportional)
-                .cloned()
-                .unwrap_or_default();
-            for name in order {
-                let Some(data) = definitions.font_data.get(&name) else {
-                    continue;
-                };
-                let blob = Blob::new(data.font.clone());
-                let registered = font_cx
-                    .collection
-                    .register_fonts(blob, None::<FontInfoOverride<'_>>);
-                for (family, _) in registered {
-                    if let Some(family_name) = font_cx.collection.family_name(family) {
-                        let family_name = family_name.to_owned();
-                        if !families.contains(&family_name) {
-                            families.push(family_name);
-                        }
-                    }
+/// parley's font database over egui's proportional fonts, and the stack naming them in
+/// egui's order.
+struct Fonts {
+    context: FontContext,
+    /// The family names, first choice first.
+    stack: parley::style::FontFamily<'static>,
+}
+
+impl Fonts {
+    /// Registers the fonts of egui's proportional family, in its order.
+    fn register(ctx: &egui::Context) -> Self {
+        let definitions = ctx.fonts(|fonts| fonts.definitions().clone());
+        let mut context = FontContext::default();
+        let mut families: Vec<String> = Vec::new();
+        let order = definitions
+            .families
+            .get(&FontFamily::Proportional)
+            .cloned()
+            .unwrap_or_default();
+        for data in order
+            .iter()
+            .filter_map(|name| definitions.font_data.get(name))
+        {
+            let blob = Blob::new(data.font.clone());
+            let registered = context
+                .collection
+                .register_fonts(blob, None::<FontInfoOverride<'_>>);
+            for (family, _) in registered {
+                if let Some(name) = context.collection.family_name(family)
+                    && !families.iter().any(|f| f == name)
+                {
+                    families.push(name.to_owned());
                 }
             }
-            (font_cx, families)
-        })
+        }
+        let stack = parley::style::FontFamily::List(Cow::Owned(
+            families
+                .iter()
+                .map(|name| FontFamilyName::named(name.as_str()).into_owned())
+                .collect(),
+        ));
+        Self { context, stack }
     }
+}
 
+impl BidiShaper {
     /// Lays out `text` (one paragraph, no line breaks) and prepares its glyph quads.
     pub fn lay_out(&mut self, ctx: &egui::Context, text: &str, style: &BidiStyle) -> BidiParagraph {
-        self.fonts(ctx);
-        // The font context is taken out for the build, so the layout context can borrow it.
-        let Some((mut font_cx, families)) = self.fonts.take() else {
-            return BidiParagraph::empty();
-        };
-        let stack: Vec<FontFamilyName<'_>> = families
-            .iter()
-            .map(|name| FontFamilyName::named(name.as_str()))
-            .collect();
-        let mut builder = self.layouts.ranged_builder(&mut font_cx, text, 1.0, true);
+        let fonts = self.fonts.get_or_insert_with(|| Fonts::register(ctx));
+        let mut builder = self
+            .layouts
+            .ranged_builder(&mut fonts.context, text, 1.0, true);
         builder.push_default(StyleProperty::FontSize(style.font_size));
-        builder.push_default(StyleProperty::FontFamily(parley::style::FontFamily::List(
-            Cow::Owned(stack),
-        )));
+        builder.push_default(StyleProperty::FontFamily(fonts.stack.clone()));
         builder.push_default(StyleProperty::LineHeight(LineHeight::Absolute(
             style.row_height,
         )));
         // A word longer than the line is broken, as epaint does, rather than drawn past it.
         builder.push_default(StyleProperty::OverflowWrap(OverflowWrap::Anywhere));
         let mut layout: Layout<()> = builder.build(text);
-        self.fonts = Some((font_cx, families));
         layout.break_all_lines(Some(style.wrap_width));
         layout.align(Alignment::Start, AlignmentOptions::default());
         BidiParagraph::new(ctx, layout, text, style, &mut self.atlas)
@@ -157,19 +161,6 @@ impl BidiShaper {
 }
 
 impl BidiParagraph {
-    fn empty() -> Self {
-        Self {
-            layout: Layout::new(),
-            char_bytes: vec![0],
-            lines: Vec::new(),
-            shifts: Vec::new(),
-            runs: Vec::new(),
-            meshes: Vec::new(),
-            size: egui::Vec2::ZERO,
-            exact: false,
-        }
-    }
-
     fn new(
         ctx: &egui::Context,
         layout: Layout<()>,
@@ -184,11 +175,7 @@ impl BidiParagraph {
         let mut shifts = Vec::new();
         let mut runs = Vec::new();
         let mut meshes = Vec::new();
-        let char_of = |byte: usize| {
-            char_bytes
-                .partition_point(|&b| (b as usize) <= byte)
-                .saturating_sub(1)
-        };
+        let char_of = |byte: usize| char_at_byte(&char_bytes, byte);
         for (i, line) in layout.lines().enumerate() {
             let mut line_runs = Vec::new();
             let shift = i as f32 * style.lane_room;
@@ -264,9 +251,7 @@ impl BidiParagraph {
 
     /// The code point starting at (or containing) byte `byte`.
     fn char_of(&self, byte: usize) -> usize {
-        self.char_bytes
-            .partition_point(|&b| (b as usize) <= byte)
-            .saturating_sub(1)
+        char_at_byte(&self.char_bytes, byte)
     }
 
     /// The byte where code point `at` starts (the end for `at` past it).
@@ -363,25 +348,17 @@ impl BidiParagraph {
     }
 
     /// The caret before code point `at` (downstream), or after the code point before it
-    /// (upstream): its top-left and height.
-    pub fn caret(&self, at: usize, upstream: bool) -> (Pos2, f32) {
+    /// (upstream), on row `row`: its top-left and height.
+    pub fn caret(&self, at: usize, upstream: bool, row: usize) -> (Pos2, f32) {
         let affinity = if upstream {
             Affinity::Upstream
         } else {
             Affinity::Downstream
         };
-        let byte = self.byte_of(at);
-        let cursor = Cursor::from_byte_index(&self.layout, byte, affinity);
-        let bbox = cursor.geometry(&self.layout, 0.0);
-        let y = bbox.y0 as f32;
-        let row = self
-            .lines
-            .iter()
-            .zip(&self.shifts)
-            .position(|(line, shift)| y + shift + 0.5 >= line.top() && y + shift < line.bottom())
-            .unwrap_or(0);
+        let cursor = Cursor::from_byte_index(&self.layout, self.byte_of(at), affinity);
+        let x = cursor.geometry(&self.layout, 0.0).x0 as f32;
         let text = self.row_rect(row);
-        (pos2(bbox.x0 as f32, text.top()), text.height())
+        (pos2(x, text.top()), text.height())
     }
 
     /// Adds the glyph meshes, moved to `origin` and in `color`, to `painter`.
@@ -394,6 +371,13 @@ impl BidiParagraph {
             painter.add(egui::Shape::mesh(Arc::new(mesh)));
         }
     }
+}
+
+/// The code point starting at (or containing) byte `byte`, given each code point's first byte.
+fn char_at_byte(char_bytes: &[u32], byte: usize) -> usize {
+    char_bytes
+        .partition_point(|&b| (b as usize) <= byte)
+        .saturating_sub(1)
 }
 
 /// Adds the rectangle `x0..x1` over a line's text box, if it has a width.
@@ -607,12 +591,11 @@ mod tests {
         let ctx = context();
         let mut shaper = BidiShaper::default();
         let laid = shaper.lay_out(&ctx, "Times نوشت", &style(600.0));
-        let families = shaper
-            .fonts
-            .as_ref()
-            .map(|f| f.1.clone())
-            .unwrap_or_default();
-        assert_eq!(families.first().map(String::as_str), Some("DejaVu Sans"));
+        let first = match shaper.fonts.as_ref().map(|f| &f.stack) {
+            Some(parley::style::FontFamily::List(list)) => list.first().cloned(),
+            _ => None,
+        };
+        assert_eq!(first, Some(FontFamilyName::named("DejaVu Sans")));
         // "Times" as wide as epaint draws it, within a pixel.
         let width: f32 = laid.range_rects(0..5).iter().map(|r| r.width()).sum();
         let epaint = ctx.fonts_mut(|f| {
