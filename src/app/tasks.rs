@@ -1,4 +1,4 @@
-//! Background work the window starts (import, merge, copy, export, agreement) and what it
+//! Background work the window starts (import, merge, copy, export, agreement, suggestions) and what it
 //! shows when each finishes, in the words the command line uses; opening another project.
 
 use std::path::{Path, PathBuf};

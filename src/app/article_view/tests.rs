@@ -473,6 +473,36 @@ fn dragging_a_selected_span_handle_resizes_it() {
     assert_eq!(doc.chars_of(resized), "presidents will decide");
 }
 
+#[test]
+fn the_end_handle_of_a_persian_span_is_at_its_left_and_resizes_it() {
+    let text = "سخنگوی کرملین روز شنبه گفت که روسیه حدود ۷۰ هزار نیرو دارد.";
+    let mut doc = Doc::new(text);
+    let start = doc.offset_of("کرملین", 0);
+    let end = start + "کرملین".chars().count();
+    let mut span = mark(5, start, end, Color32::from_rgb(60, 160, 60));
+    span.emphasis = Emphasis::Selected;
+    doc.spans = vec![span];
+    let mut harness = harness(doc);
+    let doc = harness.state();
+    // Right to left: the span ends at the left edge of its last letter.
+    let last = doc.rect_of(end - 1);
+    assert!(last.center().x < doc.rect_of(start).center().x);
+    let grab = pos2(last.left(), last.bottom() + 3.0);
+    let shanbe = doc.offset_of("شنبه", 0);
+    let to = doc.rect_of(shanbe + 2).center();
+    drag(&mut harness, grab, to);
+    let doc = harness.state();
+    let resized = CharRange::new(start, shanbe + "شنبه".chars().count());
+    assert_eq!(
+        doc.actions,
+        vec![ArticleAction::Resized {
+            id: 5,
+            range: resized
+        }]
+    );
+    assert_eq!(doc.chars_of(resized), "کرملین روز شنبه");
+}
+
 /// A long article: `paragraphs` paragraphs of about 600 code points.
 fn long_text(paragraphs: usize) -> String {
     let sentence = "Officials said on Tuesday that the talks, which began in “late ۱۴۰۲”, \
