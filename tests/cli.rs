@@ -31,6 +31,23 @@ fn export_jsonl(project: &Path) -> Vec<u8> {
     )
 }
 
+/// `stet agree --format json` between `annotators` (comma-separated), parsed.
+fn agree_json(project: &Path, annotators: &str) -> Value {
+    let stdout = stdout_of(
+        stet()
+            .args([
+                "agree",
+                "--format",
+                "json",
+                "--annotators",
+                annotators,
+                "--project",
+            ])
+            .arg(project),
+    );
+    serde_json::from_slice(&stdout).unwrap()
+}
+
 /// `text[start:end]` as Python would slice it: by code points.
 fn chars(text: &str, start: u64, end: u64) -> String {
     text.chars()
@@ -465,19 +482,7 @@ fn agree_prints_krippendorffs_worked_example_as_json() {
         .arg(&jsonl)
         .assert()
         .success();
-    let stdout = stdout_of(
-        stet()
-            .args([
-                "agree",
-                "--format",
-                "json",
-                "--annotators",
-                "a,b",
-                "--project",
-            ])
-            .arg(&project),
-    );
-    let report: Value = serde_json::from_slice(&stdout).unwrap();
+    let report = agree_json(&project, "a,b");
     assert_eq!(report["annotators"], serde_json::json!(["a", "b"]));
     let alpha = |v: &Value| (v.as_f64().unwrap() * 1000.0).round() / 1000.0;
     assert_eq!(alpha(&report["overall"]["alpha_u"]), 0.859);
@@ -703,19 +708,7 @@ fn agree_scores_relations_and_verdicts_against_hand_counts() {
     std::fs::write(&jsonl, record.to_string() + "\n").unwrap();
     let project = dir.path().join("p.stet");
     import(&project, &[&jsonl]).success();
-    let stdout = stdout_of(
-        stet()
-            .args([
-                "agree",
-                "--format",
-                "json",
-                "--annotators",
-                "ana,ben",
-                "--project",
-            ])
-            .arg(&project),
-    );
-    let report: Value = serde_json::from_slice(&stdout).unwrap();
+    let report = agree_json(&project, "ana,ben");
     // Relations: 1 match, 2 each: P = R = F1 = 1/2.
     let relations = &report["relations"];
     assert_eq!(relations["matches"], 1);
