@@ -7,175 +7,23 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use egui::{Event, Key, Modifiers, PointerButton, Pos2, pos2, vec2};
+use egui::{Event, Key, Modifiers, pos2, vec2};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use stet::app::{Picked, ScriptedDialogs, StetApp, theme};
 use stet::export::{ExportFilter, ExportFormat};
 use stet::model::{CharRange, DocStatus, LabelScheme, Origin, Span};
-use stet::store::{Access, Project, SuggestOutcome, SuggestedSpan};
+use stet::store::{Access, Project, SuggestedSpan};
 use stet::workflows::export::write_to;
 use stet::workflows::import_paths;
 
 #[path = "common/text.rs"]
 mod text;
+#[path = "common/window.rs"]
+mod window;
 
 use text::chars;
-
-const NEWSWIRE: &str = "tests/fixtures/ingest/newswire.txt";
-
-const MIXED: &str = "Ministry figures\n\n\
-Officials said “۱۱۶۵۳۸۱ cases” were registered by Monday.\n\n\
-Talks resumed 😀 and the ministry said exports rose 12 percent.\n\n\
-قال المسؤولون إن المحادثات ستستأنف يوم الاثنين.\n";
-
-struct Setup {
-    _dir: tempfile::TempDir,
-    project: PathBuf,
-    dir: PathBuf,
-}
-
-/// A project with the newswire article and a mixed-script article.
-fn setup() -> Setup {
-    let dir = tempfile::tempdir().unwrap();
-    let project = dir.path().join("team.stet");
-    let mixed = dir.path().join("mixed.txt");
-    std::fs::write(&mixed, MIXED).unwrap();
-    let mut p = Project::create(&project, &LabelScheme::newsroom()).unwrap();
-    let report = import_paths(
-        &mut p,
-        &[PathBuf::from(NEWSWIRE), mixed],
-        "ana",
-        &mut |_, _| {},
-    )
-    .unwrap();
-    assert_eq!(report.added.len(), 2, "{:?}", report.errors);
-    Setup {
-        dir: dir.path().to_owned(),
-        _dir: dir,
-        project,
-    }
-}
-
-fn app_on(project: &Path, dialogs: ScriptedDialogs) -> Harness<'static, StetApp> {
-    let project = Project::open(project, Access::ReadWrite).unwrap();
-    // Each key's edit is saved before the frame ends, so that the file can be checked at once.
-    let app = StetApp::isolated(project, "ana".into(), Box::new(dialogs))
-        .unwrap()
-        .with_edit_wait(Duration::from_secs(10));
-    let mut harness = Harness::builder()
-        .with_size(vec2(1280.0, 820.0))
-        .with_step_dt(1.0 / 60.0)
-        .with_context_setup(|ctx| ctx.set_fonts(theme::font_definitions(false)))
-        .build_ui_state(|ui, app: &mut StetApp| app.ui(ui), app);
-    harness.run();
-    harness
-}
-
-fn app(setup: &Setup) -> Harness<'static, StetApp> {
-    app_on(&setup.project, ScriptedDialogs::default())
-}
-
-/// What the project file holds for the open document (read through a new connection).
-fn stored_spans(project: &Path, doc: i64) -> Vec<Span> {
-    Project::open(project, Access::ReadOnly)
-        .unwrap()
-        .spans(doc)
-        .unwrap()
-}
-
-fn offset_of(harness: &Harness<'_, StetApp>, needle: &str) -> usize {
-    let text = harness.state().open_text().unwrap();
-    let byte = text
-        .find(needle)
-        .unwrap_or_else(|| panic!("{needle:?} not in text"));
-    text[..byte].chars().count()
-}
-
-fn rect_of(harness: &Harness<'_, StetApp>, at: usize) -> egui::Rect {
-    harness
-        .state()
-        .char_rect(at)
-        .unwrap_or_else(|| panic!("code point {at} is not on screen"))
-}
-
-/// Drags from the first to the last character of `needle` (inside by a pixel).
-fn drag_over(harness: &mut Harness<'_, StetApp>, needle: &str) -> CharRange {
-    let start = offset_of(harness, needle);
-    let end = start + needle.chars().count();
-    let (a, b) = (rect_of(harness, start), rect_of(harness, end - 1));
-    drag(
-        harness,
-        pos2(a.left() + 1.0, a.center().y),
-        pos2(b.right() - 1.0, b.center().y),
-    );
-    CharRange::new(start, end)
-}
-
-fn drag(harness: &mut Harness<'_, StetApp>, from: Pos2, to: Pos2) {
-    harness.hover_at(from);
-    harness.drag_at(from);
-    harness.hover_at(from + (to - from) * 0.5 + vec2(0.0, 0.1));
-    harness.hover_at(to);
-    harness.drop_at(to);
-    harness.run();
-}
-
-fn click_at(harness: &mut Harness<'_, StetApp>, pos: Pos2, times: usize) {
-    harness.hover_at(pos);
-    for _ in 0..times {
-        for pressed in [true, false] {
-            harness.event(Event::PointerButton {
-                pos,
-                button: PointerButton::Primary,
-                pressed,
-                modifiers: Modifiers::NONE,
-            });
-        }
-    }
-    harness.run();
-}
-
-/// Scrolls a widget into view (the side panel scrolls) and clicks it.
-fn click_label(harness: &mut Harness<'_, StetApp>, label: &str) {
-    harness.get_by_label(label).scroll_to_me();
-    harness.run();
-    harness.get_by_label(label).click();
-    harness.run();
-}
-
-/// Opens the File menu and clicks `item`.
-fn file_menu(harness: &mut Harness<'_, StetApp>, item: &str) {
-    menu(harness, "File", item);
-}
-
-fn menu(harness: &mut Harness<'_, StetApp>, menu: &str, item: &str) {
-    harness.get_by_label(menu).click();
-    harness.run();
-    harness.get_by_label(item).click();
-}
-
-/// Stores `proposals` as suggestions on document `doc`, through a connection of its own.
-fn suggest(project: &Path, doc: i64, proposals: &[SuggestedSpan]) -> SuggestOutcome {
-    Project::open(project, Access::ReadWrite)
-        .unwrap()
-        .add_suggestions(doc, proposals, &[])
-        .unwrap()
-}
-
-fn press(harness: &mut Harness<'_, StetApp>, key: Key) {
-    harness.key_press(key);
-    harness.run();
-}
-
-fn press_with(harness: &mut Harness<'_, StetApp>, modifiers: Modifiers, key: Key) {
-    harness.key_press_modifiers(modifiers, key);
-    harness.run();
-}
-
-fn open_doc(harness: &Harness<'_, StetApp>) -> i64 {
-    harness.state().open_document_id().unwrap()
-}
+use window::*;
 
 #[test]
 fn drag_over_a_phrase_and_press_1_stores_a_claim_with_exact_offsets() {

@@ -129,6 +129,10 @@ pub struct LayoutCache {
     frame: u64,
     /// Lays out and draws the paragraphs epaint cannot.
     bidi: BidiShaper,
+    /// A small galley laid out every frame: egui hands back the same one until it drops
+    /// its glyph atlas (the theme changed the text's coverage curve, or the atlas filled
+    /// up), and then the galleys held here point into the old atlas and must go.
+    atlas_probe: Option<Arc<Galley>>,
 }
 
 impl LayoutCache {
@@ -141,6 +145,10 @@ impl LayoutCache {
         paragraphs: &Paragraphs,
     ) -> bool {
         self.frame += 1;
+        if self.atlas_renewed(ctx) {
+            self.entries
+                .retain(|_, entry| !matches!(entry.shaped, Shaped::Galley(_)));
+        }
         if self.key == Some(key) && self.heights.len() == paragraphs.len() {
             return false;
         }
@@ -163,11 +171,31 @@ impl LayoutCache {
         true
     }
 
+    /// Whether egui laid its text out anew since the last frame, so that galleys laid out
+    /// before show nothing.
+    fn atlas_renewed(&mut self, ctx: &egui::Context) -> bool {
+        let job = LayoutJob::simple(
+            "stet".to_owned(),
+            FontId::proportional(theme::ARTICLE_FONT_SIZE),
+            Color32::PLACEHOLDER,
+            f32::INFINITY,
+        );
+        let probe = ctx.fonts_mut(|fonts| fonts.layout_job(job));
+        let renewed = self
+            .atlas_probe
+            .as_ref()
+            .is_some_and(|old| !Arc::ptr_eq(old, &probe));
+        self.atlas_probe = Some(probe);
+        renewed
+    }
+
     /// Forgets everything (another document); rasterised glyphs are kept.
     pub fn reset(&mut self) {
         let bidi = std::mem::take(&mut self.bidi);
+        let atlas_probe = self.atlas_probe.take();
         *self = Self {
             bidi,
+            atlas_probe,
             ..Self::default()
         };
     }
