@@ -284,21 +284,6 @@ fn mark_done_and_move_between_documents() {
 
 /// Steps frames until the status line starts with `prefix` (a background job finishing).
 /// Steps, not `run`: a spinner repaints for as long as the job lasts.
-fn wait_for_status(harness: &mut Harness<'_, StetApp>, prefix: &str) {
-    for _ in 0..1000 {
-        harness.step();
-        if harness.state().status_message().0.starts_with(prefix) {
-            harness.run_steps(2);
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    panic!(
-        "status never said {prefix:?}: {:?}",
-        harness.state().status_message()
-    );
-}
-
 #[test]
 fn file_import_uses_the_injected_dialog_and_runs_in_the_background() {
     let setup = setup();

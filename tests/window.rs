@@ -4,9 +4,13 @@
 // Test code: an unwrap that fails is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use egui::Theme;
+use std::path::PathBuf;
+
+use egui::{Event, Key, Modifiers, Theme};
 use egui_kittest::Harness;
-use stet::app::{ScriptedDialogs, StetApp};
+use egui_kittest::kittest::Queryable;
+use stet::app::{Picked, ScriptedDialogs, StetApp};
+use stet::model::Span;
 
 #[path = "common/needs.rs"]
 mod needs;
@@ -80,4 +84,121 @@ fn switching_the_theme_repaints_the_article_text() {
         after * 10 >= fresh * 9,
         "after switching to dark the text shows as in a window started dark: {after} px of ink, {fresh} when started dark"
     );
+}
+
+/// Tags two phrases as claims and drops the selection.
+fn two_claims(harness: &mut Harness<'_, StetApp>) -> Vec<Span> {
+    drag_over(harness, "Kremlin spokesman Dmitry Peskov");
+    press(harness, Key::Num1);
+    drag_over(harness, "White House");
+    press(harness, Key::Num1);
+    press(harness, Key::Escape);
+    press(harness, Key::Escape);
+    let spans = stored_spans(&harness_project(harness), open_doc(harness));
+    assert_eq!(spans.len(), 2);
+    spans
+}
+
+fn harness_project(harness: &Harness<'_, StetApp>) -> PathBuf {
+    harness.state().project().path().to_owned()
+}
+
+#[test]
+fn tab_steps_through_spans_and_the_label_keys_stay_live() {
+    let setup = setup();
+    let mut harness = app(&setup);
+    let spans = two_claims(&mut harness);
+    // A click on a toolbar button, as a user makes between tags.
+    harness.get_by_label("snap to words").click();
+    harness.run();
+    harness.get_by_label("snap to words").click();
+    harness.run();
+    press(&mut harness, Key::Tab);
+    assert_eq!(harness.state().selected_span(), Some(spans[0].id));
+    press(&mut harness, Key::Tab);
+    assert_eq!(harness.state().selected_span(), Some(spans[1].id));
+    assert_eq!(
+        harness.ctx.memory(|m| m.focused()),
+        None,
+        "Tab gave no button the keyboard"
+    );
+    press(&mut harness, Key::Num2);
+    press_with(&mut harness, Modifiers::SHIFT, Key::Tab);
+    assert_eq!(harness.state().selected_span(), Some(spans[0].id));
+    press(&mut harness, Key::Num4);
+    let labels: Vec<String> = stored_spans(&setup.project, open_doc(&harness))
+        .into_iter()
+        .map(|s| s.label)
+        .collect();
+    assert_eq!(labels, ["denial", "quote"]);
+}
+
+#[test]
+fn the_typed_path_prompt_is_on_top_of_the_export_window_and_takes_the_keys() {
+    let setup = setup();
+    let out = setup.dir.join("typed.csv");
+    let mut harness = app_on(&setup.project, ScriptedDialogs::new([Picked::Unavailable]));
+    let spans = two_claims(&mut harness);
+    press(&mut harness, Key::Tab);
+    file_menu(&mut harness, "Export dataset…");
+    harness.run();
+    harness.get_by_label("CSV, one row per span").click();
+    harness.run();
+    harness.get_by_label("Export…").click();
+    harness.run();
+    harness.get_by_label_contains("No file dialog is available");
+    // Keys that are shortcuts outside the prompt (r rejects, 2 relabels, Delete deletes)
+    // go into the path.
+    harness.event(Event::Text("r2".into()));
+    press(&mut harness, Key::Delete);
+    harness.event(Event::Text(out.display().to_string()));
+    harness.run();
+    assert_eq!(
+        stored_spans(&setup.project, open_doc(&harness)),
+        spans,
+        "no shortcut fired"
+    );
+    // The prompt is in the middle of the window and over the Export window: a click on
+    // its OK button reaches it.
+    let ok = harness.get_by_label("OK").rect();
+    let screen = harness.ctx.content_rect();
+    assert!((ok.center().x - screen.center().x).abs() < 200.0, "{ok:?}");
+    harness.key_press(Key::Home);
+    for _ in 0..2 {
+        harness.key_press(Key::Delete);
+    }
+    harness.run();
+    harness.get_by_label("OK").click();
+    wait_for_status(&mut harness, "Exported");
+    assert!(
+        std::fs::read_to_string(&out)
+            .unwrap()
+            .contains("White House")
+    );
+}
+
+#[test]
+fn windows_open_below_the_menu_bar_and_leave_it_usable() {
+    let setup = setup();
+    let mut harness = app(&setup);
+    let menu_bottom = harness.get_by_label("File").rect().bottom();
+    file_menu(&mut harness, "Export dataset…");
+    harness.run();
+    menu(&mut harness, "View", "Agreement…");
+    // The agreement is computed in the background (a spinner keeps repainting).
+    harness.run_steps(4);
+    harness.key_press(Key::F1);
+    harness.run_steps(4);
+    for title in ["Export dataset", "Agreement", "Keyboard shortcuts"] {
+        let rect = harness.get_by_label(title).rect();
+        assert!(
+            rect.top() >= menu_bottom,
+            "{title} starts at {} under the menu bar ending at {menu_bottom}",
+            rect.top()
+        );
+    }
+    // The menus still open.
+    harness.get_by_label("View").click();
+    harness.run_steps(4);
+    harness.get_by_label("Dark");
 }

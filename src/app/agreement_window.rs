@@ -19,6 +19,7 @@ pub struct AgreementWindow {
 /// The Agreement window, if open; `busy` while the computation runs.
 pub fn agreement_window(
     ctx: &egui::Context,
+    bounds: egui::Rect,
     window: &mut AgreementWindow,
     busy: bool,
 ) -> Option<Command> {
@@ -27,7 +28,7 @@ pub fn agreement_window(
     }
     let mut open = true;
     let mut command = None;
-    egui::Window::new("Agreement")
+    super::overlays::window("Agreement", bounds)
         .open(&mut open)
         .default_width(620.0)
         .default_height(560.0)

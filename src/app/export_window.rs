@@ -63,6 +63,7 @@ impl ExportForm {
 /// The Export window, if open.
 pub fn export_window(
     ctx: &egui::Context,
+    bounds: egui::Rect,
     _session: &Session,
     form: &mut ExportForm,
     busy: bool,
@@ -72,7 +73,7 @@ pub fn export_window(
     }
     let mut open = true;
     let mut go = false;
-    egui::Window::new("Export dataset")
+    super::overlays::window("Export dataset", bounds)
         .open(&mut open)
         .collapsible(false)
         .show(ctx, |ui| {

@@ -174,6 +174,7 @@ impl StetApp {
         egui::Panel::top("menu").show(ui, |ui| {
             commands.extend(menu::menu_bar(ui, &self.session, &mut self.ui));
         });
+        let below_menu = ui.available_rect_before_wrap();
         egui::Panel::bottom("status").show(ui, |ui| {
             panels::status_bar(ui, &self.session, &self.ui);
         });
@@ -196,6 +197,7 @@ impl StetApp {
         });
         commands.extend(overlays::overlays(
             &ctx,
+            below_menu,
             &self.session,
             &mut self.ui,
             &self.jobs,
@@ -213,7 +215,13 @@ impl StetApp {
     /// Turns this frame's key presses into commands (keys a text field is using are left
     /// alone).
     fn read_keys(&mut self, ctx: &egui::Context) {
-        let typing = ctx.egui_wants_keyboard_input();
+        // Only a text field or a modal prompt keeps the shortcuts off: a button egui gave
+        // the focus to must not swallow them, and Tab steps through spans, never through
+        // the buttons.
+        let typing = ctx.text_edit_focused() || self.ui.path_prompt.is_some();
+        if !typing {
+            ctx.memory_mut(|memory| memory.move_focus(egui::FocusDirection::None));
+        }
         let label_keys: Vec<(egui::Key, String)> = self
             .session
             .scheme

@@ -3,6 +3,8 @@
 
 use std::path::PathBuf;
 
+use egui::Rect;
+
 use super::commands::Command;
 use super::jobs::{JobKind, Jobs};
 use super::keymap::KEYMAP;
@@ -10,36 +12,52 @@ use super::session::Session;
 use super::ui_state::UiState;
 use super::words::relation_words;
 
-/// Every floating window.
+/// Every floating window, kept inside `bounds` (the window below the menu bar); the
+/// typed-path prompt last, so that it is on top of them all.
 pub fn overlays(
     ctx: &egui::Context,
+    bounds: Rect,
     session: &Session,
     state: &mut UiState,
     jobs: &Jobs,
 ) -> Vec<Command> {
     let mut commands = Vec::new();
-    shortcuts(ctx, state);
+    shortcuts(ctx, bounds, state);
     commands.extend(link_chooser(ctx, session, state));
-    commands.extend(path_prompt(ctx, state));
     import_progress(ctx, jobs);
-    problems(ctx, state);
+    problems(ctx, bounds, state);
     commands.extend(super::agreement_window::agreement_window(
         ctx,
+        bounds,
         &mut state.agreement,
         jobs.is_running(JobKind::Agreement),
     ));
     commands.extend(super::export_window::export_window(
         ctx,
+        bounds,
         session,
         &mut state.export,
         jobs.is_running(JobKind::Export),
     ));
+    commands.extend(path_prompt(ctx, state));
     commands
 }
 
-fn shortcuts(ctx: &egui::Context, state: &mut UiState) {
+/// A floating window that first opens in the middle of `bounds` and never leaves them, so
+/// that it never covers the menu bar.
+pub fn window(title: &str, bounds: Rect) -> egui::Window<'_> {
+    egui::Window::new(title)
+        .constrain_to(bounds)
+        .pivot(egui::Align2::CENTER_CENTER)
+        .default_pos(bounds.center())
+}
+
+fn shortcuts(ctx: &egui::Context, bounds: Rect, state: &mut UiState) {
+    if !state.show_shortcuts {
+        return;
+    }
     let mut open = state.show_shortcuts;
-    egui::Window::new("Keyboard shortcuts")
+    window("Keyboard shortcuts", bounds)
         .open(&mut open)
         .collapsible(false)
         .resizable(false)
@@ -87,29 +105,31 @@ fn link_chooser(ctx: &egui::Context, session: &Session, state: &UiState) -> Opti
     chosen.map(Command::LinkAs)
 }
 
+/// The typed-path prompt: modal, in the middle of the window, the path field holding the
+/// keyboard (no shortcut fires while it is open); Enter or OK answers, Esc or Cancel closes.
 fn path_prompt(ctx: &egui::Context, state: &mut UiState) -> Option<Command> {
     let prompt = state.path_prompt.as_mut()?;
     let mut submit = false;
     let mut cancel = false;
-    egui::Window::new(prompt.kind.title())
-        .collapsible(false)
-        .show(ctx, |ui| {
-            let caption =
-                ui.label("No file dialog is available on this desktop. Type or paste a path:");
-            let response = ui
-                .add(egui::TextEdit::singleline(&mut prompt.text).desired_width(420.0))
-                .labelled_by(caption.id);
-            let enter = ui.input(|i| i.key_pressed(egui::Key::Enter));
-            if enter && (response.lost_focus() || response.has_focus()) {
-                submit = true;
-            } else if !response.has_focus() {
-                response.request_focus();
-            }
-            ui.horizontal(|ui| {
-                submit |= ui.button("OK").clicked();
-                cancel |= ui.button("Cancel").clicked();
-            });
+    let modal = egui::Modal::new(egui::Id::unique("path prompt")).show(ctx, |ui| {
+        ui.heading(prompt.kind.title());
+        let caption =
+            ui.label("No file dialog is available on this desktop. Type or paste a path:");
+        let response = ui
+            .add(egui::TextEdit::singleline(&mut prompt.text).desired_width(420.0))
+            .labelled_by(caption.id);
+        let enter = ui.input(|i| i.key_pressed(egui::Key::Enter));
+        if enter && (response.lost_focus() || response.has_focus()) {
+            submit = true;
+        } else if !response.has_focus() {
+            response.request_focus();
+        }
+        ui.horizontal(|ui| {
+            submit |= ui.button("OK").clicked();
+            cancel |= ui.button("Cancel").clicked();
         });
+    });
+    cancel |= modal.should_close();
     if submit && !prompt.text.trim().is_empty() {
         let kind = prompt.kind;
         let path = PathBuf::from(prompt.text.trim());
@@ -144,12 +164,12 @@ fn import_progress(ctx: &egui::Context, jobs: &Jobs) {
         });
 }
 
-fn problems(ctx: &egui::Context, state: &mut UiState) {
+fn problems(ctx: &egui::Context, bounds: Rect, state: &mut UiState) {
     if state.problems.is_empty() {
         return;
     }
     let mut open = true;
-    egui::Window::new("Problems to look at")
+    window("Problems to look at", bounds)
         .open(&mut open)
         .default_width(560.0)
         .show(ctx, |ui| {

@@ -203,3 +203,19 @@ pub fn press_with(harness: &mut Harness<'_, StetApp>, modifiers: Modifiers, key:
 pub fn open_doc(harness: &Harness<'_, StetApp>) -> i64 {
     harness.state().open_document_id().unwrap()
 }
+
+/// Steps frames until the status bar starts with `prefix` (background jobs finish).
+pub fn wait_for_status(harness: &mut Harness<'_, StetApp>, prefix: &str) {
+    for _ in 0..1000 {
+        harness.step();
+        if harness.state().status_message().0.starts_with(prefix) {
+            harness.run_steps(2);
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    panic!(
+        "status never said {prefix:?}: {:?}",
+        harness.state().status_message()
+    );
+}
