@@ -5,7 +5,7 @@ mod cli;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 
 /// stet: tag claims, quotes, figures and denials in articles; export datasets; review.
 #[derive(Debug, Parser)]
@@ -59,7 +59,20 @@ fn main() -> ExitCode {
         Some(Command::Merge(args)) => cli::merge(&args),
         Some(Command::Copy(args)) => cli::copy(&args),
         Some(Command::Suggest(args)) => cli::suggest(&args),
-        None => cli::open_app(cli.project, cli.annotator, cli.scheme, &cli.articles),
+        None => {
+            let subcommands: Vec<String> = Cli::command()
+                .get_subcommands()
+                .map(|c| c.get_name().to_owned())
+                .filter(|name| name != "help")
+                .collect();
+            cli::open_app(
+                cli.project,
+                cli.annotator,
+                cli.scheme,
+                &cli.articles,
+                &subcommands,
+            )
+        }
     };
     match result {
         Ok(code) => code,

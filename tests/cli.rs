@@ -736,3 +736,20 @@ fn agree_scores_relations_and_verdicts_against_hand_counts() {
         "{table}"
     );
 }
+
+#[test]
+fn a_mistyped_subcommand_is_an_error_not_a_file_to_open() {
+    let out = stet().arg("sugest").assert().failure();
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains("unknown subcommand `sugest`") && stderr.contains("suggest"),
+        "{stderr}"
+    );
+    assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+    let out = stet().arg("missing/article.txt").assert().failure();
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains("missing/article.txt: no such file or folder"),
+        "{stderr}"
+    );
+}
