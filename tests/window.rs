@@ -202,3 +202,12 @@ fn windows_open_below_the_menu_bar_and_leave_it_usable() {
     harness.run_steps(4);
     harness.get_by_label("Dark");
 }
+
+#[test]
+fn counts_read_as_words_one_span_not_one_spans() {
+    let setup = setup();
+    let mut harness = app(&setup);
+    drag_over(&mut harness, "White House");
+    press(&mut harness, Key::Num1);
+    harness.get_by_label_contains("chars · 1 span · ");
+}

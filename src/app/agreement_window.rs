@@ -6,6 +6,7 @@ use egui_plot::{Bar, BarChart, Legend, Plot};
 
 use super::commands::Command;
 use super::words::shorten;
+use crate::model::count;
 use crate::review::{AgreementReport, Scores};
 
 /// The window's state.
@@ -58,9 +59,9 @@ pub fn agreement_window(
 /// Shows a report; a click on a document asks to open it in compare mode.
 fn report_ui(ui: &mut egui::Ui, report: &AgreementReport) -> Option<Command> {
     ui.label(format!(
-        "{} · {} documents ({} not worked on by everyone, left out)",
+        "{} · {} ({} not worked on by everyone, left out)",
         report.annotators.join(" vs "),
-        report.documents.len(),
+        count(report.documents.len(), "document"),
         report.documents_skipped
     ));
     egui::Grid::new("agreement_scores")
@@ -87,10 +88,10 @@ fn report_ui(ui: &mut egui::Ui, report: &AgreementReport) -> Option<Command> {
     }
     for (name, scores) in &report.attributes {
         ui.label(format!(
-            "{name}: agreement {}, Cohen κ {} over {} spans tagged alike",
+            "{name}: agreement {}, Cohen κ {} over {} tagged alike",
             fmt(scores.agreement),
             fmt(scores.cohen_kappa),
-            scores.n
+            count(scores.n, "span")
         ));
     }
     label_chart_ui(ui, report);

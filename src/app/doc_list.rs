@@ -7,6 +7,7 @@ use super::session::Session;
 use super::ui_state::UiState;
 use super::words::shorten;
 use crate::model::DocStatus;
+use crate::model::count;
 
 /// The left panel.
 pub fn doc_list(ui: &mut egui::Ui, session: &Session, state: &mut UiState) -> Vec<Command> {
@@ -61,10 +62,10 @@ pub fn doc_list(ui: &mut egui::Ui, session: &Session, state: &mut UiState) -> Ve
                 };
                 let status = documents.status(doc.id);
                 let text = format!(
-                    "{}\n{} chars · {} spans · {}",
+                    "{}\n{} chars · {} · {}",
                     shorten(&doc.title, 40),
                     doc.len_chars,
-                    doc.span_count,
+                    count(doc.span_count, "span"),
                     status.label()
                 );
                 let selected = Some(doc.id) == open_id;

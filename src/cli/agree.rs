@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
 
+use stet::model::count;
 use stet::review::{AgreementOptions, Scores, agreement};
 use stet::store::{Access, Project};
 
@@ -93,10 +94,10 @@ pub fn agree(args: &AgreeArgs) -> anyhow::Result<ExitCode> {
     for (name, scores) in &report.attributes {
         writeln!(
             out,
-            "{name}: agreement {}  κ Cohen {}  over {} spans tagged alike",
+            "{name}: agreement {}  κ Cohen {}  over {} tagged alike",
             fmt(scores.agreement),
             fmt(scores.cohen_kappa),
-            scores.n
+            count(scores.n, "span")
         )?;
     }
     writeln!(out, "\nmost disagreement first:")?;
