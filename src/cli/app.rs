@@ -38,7 +38,9 @@ fn check_article_argument(path: &Path, subcommands: &[String]) -> anyhow::Result
         return Ok(());
     }
     let word = path.to_str().filter(|s| {
-        !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
     });
     match word {
         Some(word) => anyhow::bail!(
@@ -48,4 +50,3 @@ fn check_article_argument(path: &Path, subcommands: &[String]) -> anyhow::Result
         None => anyhow::bail!("{}: no such file or folder", path.display()),
     }
 }
-

@@ -219,7 +219,7 @@ impl Frame<'_> {
         let paragraphs = &self.text.paragraphs;
         let visible = placement.first..placement.end;
         let dark_mode = ui.visuals().dark_mode;
-        let text_color = ui.visuals().text_color();
+        let text_color = theme::article_text(dark_mode);
         let painter = ui.painter().clone();
         let (Some(first), Some(last)) = (
             paragraphs.get(visible.start),
