@@ -574,7 +574,7 @@ fn the_agreement_window_shows_scores() {
         std::thread::sleep(Duration::from_millis(10));
     }
     harness.run_steps(2);
-    harness.get_by_label_contains("ana vs ben · 1 documents");
+    harness.get_by_label_contains("ana vs ben · 1 document (");
     // Exact F1 over the pair: 1 of 2 spans match on each side, overall and in the document
     // list; figure agrees fully, denial/claim not at all.
     assert!(harness.query_all_by_label("0.500").count() >= 2);
