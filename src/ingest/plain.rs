@@ -81,6 +81,11 @@ fn strip_prefix_ignore_case<'t>(text: &'t str, prefix: &str) -> Option<&'t str> 
 
 /// Reads the newswire dump: `None` when `text` is not one, `Some(None)` when it is one with
 /// neither a title nor a body.
+///
+/// Only the whole signature makes a dump: a headline, the same headline again, a
+/// `News code :` line within the first [`NEWS_CODE_WITHIN_LINES`] non-blank lines, and an
+/// `END` line after it. Anything less is an ordinary text and is kept whole, so that a
+/// "News code:" line in someone's notes never leaves the document.
 fn read_newswire(text: &str) -> Option<Option<Article>> {
     let lines = lines_of(text);
     let (code_at, code) = lines
@@ -91,14 +96,20 @@ fn read_newswire(text: &str) -> Option<Option<Article>> {
         .find_map(|(at, line)| news_code(line.text).map(|code| (at, code)))?;
     let header = lines.get(..code_at).unwrap_or_default();
     let after = lines.get(code_at + 1..).unwrap_or_default();
-    let end_at = after.iter().position(|line| line.text.trim() == "END");
-    let (body_lines, trailer_lines) = match end_at {
-        Some(at) => (
-            after.get(..at).unwrap_or_default(),
-            after.get(at + 1..).unwrap_or_default(),
-        ),
-        None => (after, &[][..]),
+    let end_at = after.iter().position(|line| line.text.trim() == "END")?;
+    let repeated = {
+        let mut texts = header
+            .iter()
+            .filter(|l| !l.is_blank())
+            .map(|l| l.text.trim());
+        let first = texts.next()?;
+        texts.any(|line| line == first)
     };
+    if !repeated {
+        return None;
+    }
+    let body_lines = after.get(..end_at).unwrap_or_default();
+    let trailer_lines = after.get(end_at + 1..).unwrap_or_default();
     let body = exact_lines(text, body_lines);
 
     // The title is the first header line; later header lines that repeat it are dropped,
@@ -259,7 +270,7 @@ mod tests {
 
     #[test]
     fn newswire_is_found_by_content_not_name_and_tolerates_spacing() {
-        let text = "Headline here\n\nHeadline here\nNEWS CODE: 42\n\nBody one.\n\nBody two.\n";
+        let text = "Headline here\n\nHeadline here\nNEWS CODE: 42\n\nBody one.\n\nBody two.\nEND\n";
         for name in ["a.txt", "b.md", "no-extension"] {
             let article = read(text, name);
             assert_eq!(article.format, SourceFormat::Newswire);
@@ -267,32 +278,39 @@ mod tests {
             assert_eq!(article.meta["news_code"], "42");
             assert!(!article.meta.contains_key("trailer"));
         }
-        let spaced = read("Title\n  News   code   :   7  \nBody\nEND\n", "c.txt");
+        let spaced = read(
+            "Title\nTitle\n  News   code   :   7  \nBody\nEND\n",
+            "c.txt",
+        );
         assert_eq!(spaced.text, "Title\n\nBody");
         assert_eq!(spaced.meta["news_code_ascii"], "7");
     }
 
     #[test]
-    fn newswire_keeps_other_header_lines_and_handles_a_missing_title() {
+    fn newswire_keeps_other_header_lines_and_a_headline_alone() {
         let article = read(
             "Title\nA subtitle\nTitle\nNews code : 1\n\nBody.\nEND",
             "a.txt",
         );
         assert_eq!(article.text, "Title\n\nA subtitle\n\nBody.");
-        let untitled = read("News code : 1\n\nFirst body line.\nMore.\nEND\nx", "a.txt");
-        assert_eq!(untitled.title, "First body line.");
-        assert_eq!(untitled.text, "First body line.\nMore.");
-        assert_eq!(untitled.meta["trailer"], "x");
-        let title_only = read("Just a title\nNews code : 1\nEND\n", "a.txt");
+        let title_only = read("Just a title\nJust a title\nNews code : 1\nEND\n", "a.txt");
         assert_eq!(title_only.text, "Just a title");
-        let nothing = read_text(
-            "News code : 1\n\nEND\nComments".to_owned(),
-            Path::new("x.txt"),
-        );
-        assert_eq!(
-            nothing.unwrap_err().to_string(),
-            "x.txt: the file has no visible text"
-        );
+    }
+
+    #[test]
+    fn a_news_code_line_without_the_whole_signature_is_ordinary_text() {
+        // Each lacks one part: the repeated headline, the END line, or any headline.
+        for text in [
+            "Minutes of the call\nNews code : 12\n\nWe agreed.\nEND\n",
+            "Title\nTitle\nNews code : 12\n\nNo end line.\n",
+            "News code : 1\n\nFirst body line.\nMore.\nEND\nx",
+            "News code : 1\n\nEND\nComments",
+        ] {
+            let article = read(text, "notes.txt");
+            assert_eq!(article.format, SourceFormat::Text, "{text:?}");
+            assert_eq!(article.text, text, "nothing leaves the text");
+            assert!(article.meta.is_empty());
+        }
     }
 
     #[test]
