@@ -5,7 +5,8 @@ use std::process::ExitCode;
 
 use clap::Args;
 
-use stet::workflows::import_paths;
+use stet::ingest::ReadOptions;
+use stet::workflows::{ImportOptions, import_paths_with};
 
 use super::{DelayedProgress, ProjectArgs, annotator_name, open_for_writing};
 
@@ -20,6 +21,18 @@ pub struct ImportArgs {
     /// Label scheme for a project that does not exist yet.
     #[arg(long, value_name = "FILE.ron")]
     pub scheme: Option<PathBuf>,
+    /// Add the labels, attributes and relation kinds the files use that the project's
+    /// scheme lacks (each label gets a colour and no key), instead of refusing those files.
+    #[arg(long)]
+    pub add_labels: bool,
+    /// The field of a JSON record that holds the text, when it is not `text` (doccano
+    /// projects and Label Studio tasks name it their own way).
+    #[arg(long, value_name = "NAME")]
+    pub text_field: Option<String>,
+    /// The field of a JSON record that holds the spans, when it is not `spans`,
+    /// `entities` or `label`.
+    #[arg(long, value_name = "NAME")]
+    pub label_field: Option<String>,
     /// Files or folders (read recursively).
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
@@ -30,9 +43,22 @@ pub fn import(args: &ImportArgs) -> anyhow::Result<ExitCode> {
     let mut project = open_for_writing(&args.project.project, args.scheme.as_deref())?;
     let annotator = annotator_name(args.annotator.as_deref());
     let mut progress = DelayedProgress::new("importing");
-    let report = import_paths(&mut project, &args.paths, &annotator, &mut |done, total| {
-        progress.update(done, total);
-    })?;
+    let options = ImportOptions {
+        read: ReadOptions {
+            text_field: args.text_field.clone(),
+            label_field: args.label_field.clone(),
+        },
+        add_labels: args.add_labels,
+    };
+    let report = import_paths_with(
+        &mut project,
+        &args.paths,
+        &annotator,
+        &options,
+        &mut |done, total| {
+            progress.update(done, total);
+        },
+    )?;
     progress.finish();
     for line in report.skipped.iter().chain(&report.notes) {
         eprintln!("stet: note: {line}");

@@ -351,7 +351,7 @@ impl BratAttributes {
 }
 
 /// A name in brat's storage form: `[A-Za-z0-9_-]`, anything else `_`.
-fn storage_form(name: &str) -> String {
+pub fn storage_form(name: &str) -> String {
     let form: String = name
         .chars()
         .map(|c| {

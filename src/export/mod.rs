@@ -26,7 +26,7 @@ use std::path::Path;
 use crate::model::LabelScheme;
 
 pub use crate::store::{ExportDocument, ExportFilter};
-pub use brat::write_brat;
+pub use brat::{storage_form as brat_storage_form, write_brat};
 pub use conll::write_conll;
 pub use csv::write_csv;
 pub use doccano::write_doccano;

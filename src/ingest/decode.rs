@@ -55,6 +55,39 @@ pub fn decode_owned(bytes: Vec<u8>) -> Result<String, Problem> {
 
 /// Decodes a file's bytes to text with LF newlines, or says why it is not text.
 pub fn decode_text(bytes: &[u8]) -> Result<String, Problem> {
+    decode_unnormalised(bytes).map(normalise_newlines)
+}
+
+/// Where the characters of a text moved when its CR LF pairs became LF: turns code point
+/// offsets counted in the text as it was (brat's, say) into offsets in the stored text.
+#[derive(Clone, Debug, Default)]
+pub struct NewlineMap {
+    /// The old offsets of the LFs dropped (each followed a CR that became the LF), ascending.
+    dropped: Vec<usize>,
+}
+
+impl NewlineMap {
+    /// The offset in the stored text of old offset `at`.
+    pub fn map(&self, at: usize) -> usize {
+        at - self.dropped.partition_point(|&d| d < at)
+    }
+}
+
+/// [`decode_text`], also giving how offsets into the text as written map to the stored text.
+pub fn decode_with_map(bytes: &[u8]) -> Result<(String, NewlineMap), Problem> {
+    let text = decode_unnormalised(bytes)?;
+    let mut map = NewlineMap::default();
+    let mut previous_cr = false;
+    for (at, c) in text.chars().enumerate() {
+        if c == '\n' && previous_cr {
+            map.dropped.push(at);
+        }
+        previous_cr = c == '\r';
+    }
+    Ok((normalise_newlines(text), map))
+}
+
+fn decode_unnormalised(bytes: &[u8]) -> Result<Cow<'_, str>, Problem> {
     if bytes.is_empty() {
         return Err(Problem::Empty);
     }
@@ -77,7 +110,7 @@ pub fn decode_text(bytes: &[u8]) -> Result<String, Problem> {
     if text.trim().is_empty() {
         return Err(Problem::Blank);
     }
-    Ok(normalise_newlines(text))
+    Ok(text)
 }
 
 /// Decodes bytes that carry no BOM: UTF-8 if they are valid UTF-8, else the single-byte

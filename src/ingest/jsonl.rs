@@ -9,8 +9,8 @@ use std::path::Path;
 use serde_json::{Map, Value};
 
 use super::{
-    Article, ArticleRelation, ArticleSpan, ExportOrigin, IngestError, Problem, SourceFormat,
-    first_line_title, make_title,
+    Article, ArticleRelation, ArticleSpan, ExportOrigin, IngestError, Problem, ReadOptions,
+    SourceFormat, first_line_title, make_title,
 };
 use crate::model::{Attributes, CharIndex, CharRange, Origin};
 
@@ -21,18 +21,60 @@ const QUOTE_CHARS: usize = 40;
 ///
 /// A stet export names its project on every record and gives every span its uid: such a
 /// file must come from one project, with no uid twice, or it is refused.
-pub fn read_jsonl(text: &str, path: &Path) -> Result<Vec<Article>, IngestError> {
+pub fn read_jsonl(
+    text: &str,
+    path: &Path,
+    options: &ReadOptions,
+) -> Result<Vec<Article>, IngestError> {
+    let values = text
+        .split('\n')
+        .enumerate()
+        .filter(|(_, line)| !line.trim().is_empty())
+        .map(|(index, line)| {
+            let number = index + 1;
+            serde_json::from_str(line)
+                .map(|value| (number, value))
+                .map_err(|err| {
+                    IngestError::at_line(path, number, Problem::Json(json_message(&err)))
+                })
+        });
+    read_records(values, path, options, "line")
+}
+
+/// Reads parsed records, each with its number in the file; `unit` says what the number
+/// counts (`line` for JSONL, where errors name the line; `item` for a JSON list).
+///
+/// Prodigy's answers count only when accepted: `reject` and `ignore` records give no tags
+/// (they are counted in the first article's notes). Records that name their annotator
+/// (`annotator`, Prodigy's `_annotator_id` or `_session_id`) and share a text become one
+/// article with a layer each.
+pub(super) fn read_records(
+    values: impl IntoIterator<Item = Result<(usize, Value), IngestError>>,
+    path: &Path,
+    options: &ReadOptions,
+    unit: &str,
+) -> Result<Vec<Article>, IngestError> {
     let mut articles: Vec<Article> = Vec::new();
     let mut span_uids = std::collections::HashSet::new();
-    for (index, line) in text.split('\n').enumerate() {
-        let number = index + 1;
-        if line.trim().is_empty() {
+    let mut not_accepted: usize = 0;
+    // Annotated records' texts → their article, to join several annotators' answers.
+    let mut by_text: HashMap<String, usize> = HashMap::new();
+    for value in values {
+        let (number, value) = value?;
+        let at_line = |msg: String| {
+            if unit == "line" {
+                IngestError::at_line(path, number, Problem::Record(msg))
+            } else {
+                IngestError::file(path, Problem::Record(format!("{unit} {number}: {msg}")))
+            }
+        };
+        if let Some(answer) = value.get("answer").and_then(Value::as_str)
+            && answer != "accept"
+        {
+            not_accepted += 1;
             continue;
         }
-        let at_line = |msg: String| IngestError::at_line(path, number, Problem::Record(msg));
-        let value: Value = serde_json::from_str(line)
-            .map_err(|err| IngestError::at_line(path, number, Problem::Json(json_message(&err))))?;
-        let mut article = read_record(value).map_err(at_line)?;
+        let mut article = read_record(value, options).map_err(at_line)?;
         article.line = Some(number);
         if let Some(first) = articles.first() {
             check_same_origin(first, &article).map_err(at_line)?;
@@ -48,10 +90,48 @@ pub fn read_jsonl(text: &str, path: &Path) -> Result<Vec<Article>, IngestError> 
                 )));
             }
         }
+        if article.export.is_none()
+            && let Some(annotator) = article.annotator.clone()
+        {
+            for span in &mut article.spans {
+                span.annotator.get_or_insert_with(|| annotator.clone());
+            }
+            if let Some(&at) = by_text.get(&article.text) {
+                let joined = &mut articles[at];
+                let offset = joined.spans.len();
+                joined.spans.append(&mut article.spans);
+                joined
+                    .relations
+                    .extend(article.relations.into_iter().map(|mut relation| {
+                        relation.from += offset;
+                        relation.to += offset;
+                        relation
+                    }));
+                continue;
+            }
+            by_text.insert(article.text.clone(), articles.len());
+        }
         articles.push(article);
     }
     if articles.is_empty() {
+        if not_accepted > 0 {
+            return Err(IngestError::file(
+                path,
+                Problem::Record(format!(
+                    "every record ({not_accepted}) was answered reject or ignore in Prodigy; \
+                     only accepted answers give tags"
+                )),
+            ));
+        }
         return Err(IngestError::file(path, Problem::Blank));
+    }
+    if not_accepted > 0
+        && let Some(first) = articles.first_mut()
+    {
+        first.notes.push(format!(
+            "left out {} answered reject or ignore (Prodigy): only accepted answers give tags",
+            crate::model::count(not_accepted, "record")
+        ));
     }
     Ok(articles)
 }
@@ -112,7 +192,7 @@ fn json_message(err: &serde_json::Error) -> String {
 }
 
 /// What kind of JSON value `value` is, for messages.
-fn kind(value: &Value) -> &'static str {
+pub(super) fn kind(value: &Value) -> &'static str {
     match value {
         Value::Null => "null",
         Value::Bool(_) => "true or false",
@@ -133,17 +213,30 @@ fn optional_str<'v>(object: &'v Map<String, Value>, key: &str) -> Result<Option<
 }
 
 /// Turns one parsed record into an article; `Err` is the one-line problem.
-fn read_record(value: Value) -> Result<Article, String> {
+fn read_record(value: Value, options: &ReadOptions) -> Result<Article, String> {
     let Value::Object(record) = value else {
         return Err(format!(
             "the record must be a JSON object, not {}",
             kind(&value)
         ));
     };
-    let text = match record.get("text") {
+    let text_key = options.text_field.as_deref().unwrap_or("text");
+    let text = match record.get(text_key) {
         Some(Value::String(text)) => text.clone(),
-        Some(other) => return Err(format!("\"text\" must be a string, not {}", kind(other))),
-        None => return Err("the record has no \"text\"".into()),
+        Some(other) => {
+            return Err(format!(
+                "\"{text_key}\" must be a string, not {}",
+                kind(other)
+            ));
+        }
+        None if options.text_field.is_none() => {
+            return Err(format!(
+                "the record has no \"text\" (its fields: {}); name the text's field with \
+                 --text-field",
+                field_names(&record)
+            ));
+        }
+        None => return Err(format!("the record has no \"{text_key}\"")),
     };
     if text.trim().is_empty() {
         return Err("\"text\" is empty or only white space".into());
@@ -163,9 +256,23 @@ fn read_record(value: Value) -> Result<Article, String> {
     if let Some(id @ (Value::String(_) | Value::Number(_))) = record.get("id") {
         article.meta.insert("source_id".into(), id.clone());
     }
-    article.annotator = optional_str(&record, "annotator")?
-        .filter(|name| !name.is_empty())
+    // Prodigy names the annotator of an answer in `_annotator_id` (or its session).
+    article.annotator = ["annotator", "_annotator_id", "_session_id"]
+        .into_iter()
+        .map(|key| optional_str(&record, key))
+        .collect::<Result<Vec<_>, _>>()?
+        .into_iter()
+        .flatten()
+        .find(|name| !name.is_empty())
         .map(str::to_owned);
+    // stet's doccano export names each entry of `label`'s annotator in `annotators`.
+    let annotators: Vec<Option<String>> = match record.get("annotators") {
+        Some(Value::Array(names)) => names
+            .iter()
+            .map(|n| n.as_str().filter(|n| !n.is_empty()).map(str::to_owned))
+            .collect(),
+        _ => Vec::new(),
+    };
     article.export = read_origin(&record)?;
 
     let checker = SpanChecker::new(&text);
@@ -174,11 +281,27 @@ fn read_record(value: Value) -> Result<Article, String> {
     let mut seen: HashMap<ArticleSpan, usize> = HashMap::new();
     // The record's own span ids (a stet uid, a doccano number, `T3`) → index in `spans`.
     let mut ids: HashMap<String, usize> = HashMap::new();
-    for (key, form) in [
-        ("spans", Form::Objects),
-        ("entities", Form::Objects),
-        ("label", Form::Doccano),
-    ] {
+    let keys: Vec<(&str, Form)> = match options.label_field.as_deref() {
+        Some(key) => {
+            let form = match record.get(key) {
+                Some(Value::Array(items)) if items.iter().any(Value::is_object) => Form::Objects,
+                Some(_) => Form::Doccano,
+                None => {
+                    return Err(format!(
+                        "the record has no \"{key}\" (its fields: {})",
+                        field_names(&record)
+                    ));
+                }
+            };
+            vec![(key, form)]
+        }
+        None => vec![
+            ("spans", Form::Objects),
+            ("entities", Form::Objects),
+            ("label", Form::Doccano),
+        ],
+    };
+    for (key, form) in keys {
         match record.get(key) {
             None | Some(Value::Null) => {}
             Some(Value::Array(items)) => {
@@ -191,7 +314,12 @@ fn read_record(value: Value) -> Result<Article, String> {
                 }
                 for (at, item) in items.iter().enumerate() {
                     let n = at + 1;
-                    let span = checker.read(n, item, form)?;
+                    let mut span = checker.read(n, item, form)?;
+                    if form == Form::Doccano
+                        && let Some(Some(name)) = annotators.get(at)
+                    {
+                        span.annotator = Some(name.clone());
+                    }
                     let id = span_id(item);
                     let index = *seen.entry(span.clone()).or_insert_with(|| {
                         spans.push(span.clone());
@@ -239,6 +367,15 @@ fn read_record(value: Value) -> Result<Article, String> {
     article.spans = spans;
     article.text = text;
     Ok(article)
+}
+
+/// A record's field names, for messages.
+fn field_names(record: &Map<String, Value>) -> String {
+    record
+        .keys()
+        .map(|k| format!("{k:?}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// A span's id in its record, as a string: stet's uids, doccano's numbers, brat-like `T3`.
@@ -558,11 +695,11 @@ mod tests {
     const RECORDS: &str = include_str!("../../tests/fixtures/ingest/records.jsonl");
 
     fn read(text: &str) -> Vec<Article> {
-        read_jsonl(text, Path::new("x.jsonl")).unwrap()
+        read_jsonl(text, Path::new("x.jsonl"), &ReadOptions::default()).unwrap()
     }
 
     fn error(text: &str) -> String {
-        read_jsonl(text, Path::new("x.jsonl"))
+        read_jsonl(text, Path::new("x.jsonl"), &ReadOptions::default())
             .unwrap_err()
             .to_string()
     }
@@ -677,7 +814,11 @@ mod tests {
                 "[1, 2]",
                 "x.jsonl:1: the record must be a JSON object, not a list",
             ),
-            (r#"{"title": "t"}"#, "x.jsonl:1: the record has no \"text\""),
+            (
+                r#"{"title": "t"}"#,
+                "x.jsonl:1: the record has no \"text\" (its fields: \"title\"); name the text's field \
+             with --text-field",
+            ),
             (
                 r#"{"text": 5}"#,
                 "x.jsonl:1: \"text\" must be a string, not a number",

@@ -4,11 +4,16 @@
 //! Readers never panic on any input: bad input is an [`IngestError`] naming the file (and the
 //! line, for JSONL). A file is read whole or not at all.
 
+mod brat;
+mod conll;
 mod decode;
 mod jsonl;
+mod labelstudio;
 mod markup;
 mod plain;
+mod sniff;
 mod walk;
+mod webanno;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -17,7 +22,7 @@ use serde_json::{Map, Value};
 
 use crate::model::{Attributes, CharRange, Origin};
 
-pub use decode::{decode_owned, decode_text};
+pub use decode::{NewlineMap, decode_owned, decode_text, decode_with_map};
 pub use walk::{Collected, collect_paths};
 
 /// The kind of file an article came from, as stored in the project's `format` column.
@@ -29,6 +34,10 @@ pub enum SourceFormat {
     Html,
     Xml,
     Jsonl,
+    Brat,
+    LabelStudio,
+    WebAnno,
+    Conll,
 }
 
 impl SourceFormat {
@@ -41,22 +50,35 @@ impl SourceFormat {
             Self::Html => "html",
             Self::Xml => "xml",
             Self::Jsonl => "jsonl",
+            Self::Brat => "brat",
+            Self::LabelStudio => "labelstudio",
+            Self::WebAnno => "webanno",
+            Self::Conll => "conll",
         }
     }
 }
 
-/// Which reader a file goes to, decided by its extension.
+/// Which reader a file goes to, decided by its extension (and, for text, its content).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum FileKind {
     /// `.txt`, `.text`, `.md`, `.markdown`: plain text, Markdown, or the newswire dump
-    /// (recognised by content).
+    /// (recognised by content); JSONL, CoNLL or WebAnno TSV inside are read as what they are.
     Text,
     /// `.html`, `.htm`, `.xhtml`.
     Html,
     /// `.xml`.
     Xml,
-    /// `.jsonl`, `.ndjson`.
+    /// `.jsonl`, `.ndjson`: stet, spaCy, doccano or Prodigy records.
     Jsonl,
+    /// `.json`: a Label Studio export (JSON or JSON-MIN), or a JSON list of records.
+    Json,
+    /// `.conll`, `.conll2002`, `.conll2003`, `.iob`, `.iob2`, `.bio`, `.bioes`, `.bmes`, and
+    /// CoNLL-2003's `.train`, `.testa`, `.testb`: one token a line with its entity tag last.
+    Conll,
+    /// `.tsv`: WebAnno TSV 3 (INCEpTION's export).
+    WebAnno,
+    /// `.ann`: a brat standoff file, read with the `.txt` of the same name beside it.
+    Brat,
 }
 
 impl FileKind {
@@ -68,13 +90,20 @@ impl FileKind {
             "html" | "htm" | "xhtml" => Some(Self::Html),
             "xml" => Some(Self::Xml),
             "jsonl" | "ndjson" => Some(Self::Jsonl),
+            "json" => Some(Self::Json),
+            // CoNLL-2003 ships as eng.train, eng.testa and eng.testb.
+            "conll" | "conll2002" | "conll2003" | "iob" | "iob2" | "bio" | "bioes" | "bmes"
+            | "train" | "testa" | "testb" => Some(Self::Conll),
+            "tsv" => Some(Self::WebAnno),
+            "ann" => Some(Self::Brat),
             _ => None,
         }
     }
 }
 
 /// The extensions stet reads, for messages about skipped files.
-pub const KNOWN_EXTENSIONS: &str = ".txt .md .html .htm .xml .jsonl";
+pub const KNOWN_EXTENSIONS: &str =
+    ".txt .md .html .htm .xml .jsonl .json .conll .iob .bio .bioes .tsv (WebAnno) .ann (brat)";
 
 /// One article read from a file.
 #[derive(Clone, Debug, PartialEq)]
@@ -97,6 +126,9 @@ pub struct Article {
     pub export: Option<ExportOrigin>,
     /// Links between the article's spans.
     pub relations: Vec<ArticleRelation>,
+    /// What the reader could not hold and left out, one line each (brat's events, say),
+    /// for the import to report.
+    pub notes: Vec<String>,
 }
 
 /// Where a record of a stet JSONL export came from: the project's uid and how far its
@@ -120,6 +152,7 @@ impl Article {
             line: None,
             export: None,
             relations: Vec::new(),
+            notes: Vec::new(),
         }
     }
 }
@@ -254,8 +287,30 @@ fn first_line_title(text: &str) -> Option<String> {
     text.lines().map(make_title).find(|title| !title.is_empty())
 }
 
+/// Choices a reader takes from the user: which fields of a JSON record hold the text and
+/// the labels when a file names them its own way (doccano projects often do).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ReadOptions {
+    /// The record field holding the text, instead of `text`.
+    pub text_field: Option<String>,
+    /// The record field holding the spans, instead of `spans`/`entities`/`label`.
+    pub label_field: Option<String>,
+}
+
 /// Reads the articles in one file, choosing the reader by extension ([`FileKind::of`]).
 pub fn read_file(path: &Path, kind: FileKind) -> Result<Vec<Article>, IngestError> {
+    read_file_with(path, kind, &ReadOptions::default())
+}
+
+/// [`read_file`] with the user's [`ReadOptions`].
+pub fn read_file_with(
+    path: &Path,
+    kind: FileKind,
+    options: &ReadOptions,
+) -> Result<Vec<Article>, IngestError> {
+    if kind == FileKind::Brat {
+        return brat::read_pair(path);
+    }
     let bytes = std::fs::read(path).map_err(|err| {
         let problem = if err.kind() == std::io::ErrorKind::NotFound {
             Problem::Missing
@@ -265,21 +320,38 @@ pub fn read_file(path: &Path, kind: FileKind) -> Result<Vec<Article>, IngestErro
         IngestError::file(path, problem)
     })?;
     let text = decode_owned(bytes).map_err(|problem| IngestError::file(path, problem))?;
-    read_decoded(text, kind, path)
+    read_decoded(text, kind, path, options)
 }
 
 /// Reads the articles in a file's bytes; `path` names the file in errors and decides
 /// Markdown title handling.
 pub fn read_bytes(bytes: &[u8], kind: FileKind, path: &Path) -> Result<Vec<Article>, IngestError> {
     let text = decode_text(bytes).map_err(|problem| IngestError::file(path, problem))?;
-    read_decoded(text, kind, path)
+    read_decoded(text, kind, path, &ReadOptions::default())
 }
 
-fn read_decoded(text: String, kind: FileKind, path: &Path) -> Result<Vec<Article>, IngestError> {
+fn read_decoded(
+    text: String,
+    kind: FileKind,
+    path: &Path,
+    options: &ReadOptions,
+) -> Result<Vec<Article>, IngestError> {
     match kind {
-        FileKind::Text => Ok(vec![plain::read_text(text, path)?]),
+        FileKind::Text => match sniff::sniff(&text) {
+            sniff::Content::Article => Ok(vec![plain::read_text(text, path)?]),
+            sniff::Content::Kind(kind) => read_decoded(text, kind, path, options),
+            sniff::Content::Refused(why) => Err(IngestError::file(path, Problem::Record(why))),
+        },
         FileKind::Html => Ok(vec![markup::read_html(&text, path)?]),
         FileKind::Xml => Ok(vec![markup::read_xml(&text, path)?]),
-        FileKind::Jsonl => jsonl::read_jsonl(&text, path),
+        FileKind::Jsonl => jsonl::read_jsonl(&text, path, options),
+        FileKind::Json => labelstudio::read_json(&text, path, options),
+        FileKind::Conll => conll::read_conll(&text, path),
+        FileKind::WebAnno => webanno::read_tsv(&text, path),
+        // Read from the pair on disk; bytes alone cannot hold both files.
+        FileKind::Brat => Err(IngestError::file(
+            path,
+            Problem::Record("a brat .ann is read with the .txt beside it".into()),
+        )),
     }
 }

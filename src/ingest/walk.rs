@@ -18,18 +18,30 @@ pub struct Collected {
 }
 
 /// Expands files and folders (recursively) into the files stet reads.
+///
+/// A file named outright that stet cannot read is an error; inside a folder it is skipped
+/// and counted. A brat `NAME.txt` with a `NAME.ann` beside it is one brat document (listed
+/// once, as the `.ann`), and brat's `.conf` files are read with the documents, not skipped.
 pub fn collect_paths(inputs: &[PathBuf]) -> Collected {
     let mut walk = Walk::default();
     for input in inputs {
         match fs::metadata(input) {
             Ok(meta) if meta.is_dir() => walk.folder(input),
-            Ok(meta) if meta.is_file() => walk.file(input),
+            Ok(meta) if meta.is_file() => walk.file(input, true),
             Ok(_) => walk.skip(input, "not a regular file".into()),
             Err(err) => walk.error(input, err),
         }
     }
     walk.collected
 }
+
+/// brat's configuration files, read with a corpus's documents (labels, colours).
+const BRAT_CONFIGS: [&str; 4] = [
+    "annotation.conf",
+    "visual.conf",
+    "tools.conf",
+    "kb_shortcuts.conf",
+];
 
 /// The state of one [`collect_paths`] run.
 #[derive(Default)]
@@ -42,15 +54,35 @@ struct Walk {
 }
 
 impl Walk {
-    /// Lists a file if stet reads its type, else notes it as skipped.
-    fn file(&mut self, path: &Path) {
-        if !self.seen_files.insert(canonical(path)) {
+    /// Lists a file if stet reads its type; else an error when the user named it
+    /// (`explicit`), or a skip inside a folder.
+    fn file(&mut self, path: &Path, explicit: bool) {
+        let kind = FileKind::of(path);
+        // A brat text goes with its annotations: the pair is listed once, by its `.ann`.
+        let (path, kind) = match kind {
+            Some(FileKind::Text) if path.with_extension("ann").is_file() => {
+                (path.with_extension("ann"), Some(FileKind::Brat))
+            }
+            _ => (path.to_owned(), kind),
+        };
+        if !self.seen_files.insert(canonical(&path)) {
             return;
         }
-        match FileKind::of(path) {
-            Some(kind) => self.collected.files.push((path.to_owned(), kind)),
+        let is_conf = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|name| BRAT_CONFIGS.contains(&name));
+        match kind {
+            Some(kind) => self.collected.files.push((path, kind)),
+            None if is_conf && !explicit => {}
+            None if explicit => self.collected.errors.push(IngestError::file(
+                &path,
+                Problem::Record(format!(
+                    "not a file type stet reads (it reads {KNOWN_EXTENSIONS})"
+                )),
+            )),
             None => self.skip(
-                path,
+                &path,
                 format!("not an article type stet reads ({KNOWN_EXTENSIONS})"),
             ),
         }
@@ -86,7 +118,7 @@ impl Walk {
                 }
             };
             if meta.is_file() {
-                self.file(&path);
+                self.file(&path, path == root);
                 continue;
             }
             if !meta.is_dir() {

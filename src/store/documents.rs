@@ -114,13 +114,14 @@ pub struct StoredDocument {
 
 /// Several documents added in one transaction; each document is all or nothing.
 pub struct Batch<'p> {
-    tx: Transaction<'p>,
-    /// Label name → id, read when the batch began.
-    label_ids: HashMap<String, i64>,
+    pub(super) tx: Transaction<'p>,
+    /// Label name → id, read when the batch began (and labels added since).
+    pub(super) label_ids: HashMap<String, i64>,
     /// Annotator name → id, filled as annotators appear (forgotten with the batch).
     annotator_ids: HashMap<String, i64>,
-    /// The scheme when the batch began, for attributes and relations.
-    scheme: LabelScheme,
+    /// The scheme when the batch began (and what was added since), for attributes and
+    /// relations.
+    pub(super) scheme: LabelScheme,
     now: Timestamp,
 }
 

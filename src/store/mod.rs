@@ -38,6 +38,7 @@ pub use export::{ExportDocument, ExportDocuments, ExportFilter};
 pub use open::BUSY_WAIT;
 pub use ops::{OpKind, OpOutcome};
 pub use review::{GOLD, ReviewStatus, Verdict, VerdictRecord};
+pub use scheme::SchemeAdditions;
 pub use spans::SpanEdit;
 pub use stats::{AnnotatorStats, Stats};
 pub use suggestions::{SUGGESTER, SuggestOutcome, SuggestedLink, SuggestedSpan};

@@ -222,3 +222,152 @@ impl Project {
         read_scheme(&self.conn)
     }
 }
+
+/// Colours for labels added on import, in the order they are handed out (skipping those the
+/// project already uses): light enough for dark text and as a fill behind light text, and
+/// apart from the newsroom scheme's five.
+const IMPORT_PALETTE: [&str; 12] = [
+    "#56b6c2", "#d19a66", "#98c379", "#c678dd", "#e5c07b", "#61afef", "#be5046", "#7fb4a8",
+    "#d4a0c8", "#a0a4d8", "#c8b890", "#88c0d0",
+];
+
+/// What [`Batch::add_missing_scheme`] added to the project's scheme.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SchemeAdditions {
+    pub labels: Vec<String>,
+    /// `label.attribute`.
+    pub attributes: Vec<String>,
+    pub relations: Vec<String>,
+}
+
+impl SchemeAdditions {
+    pub fn is_empty(&self) -> bool {
+        self.labels.is_empty() && self.attributes.is_empty() && self.relations.is_empty()
+    }
+
+    /// Adds another file's additions.
+    pub fn extend(&mut self, other: Self) {
+        self.labels.extend(other.labels);
+        self.attributes.extend(other.attributes);
+        self.relations.extend(other.relations);
+    }
+
+    /// `added labels ORG, PER; attributes ORG.kind; relations works_for` (empty parts left
+    /// out).
+    pub fn describe(&self) -> String {
+        let mut parts = Vec::new();
+        for (names, one, many) in [
+            (&self.labels, "label", "labels"),
+            (&self.attributes, "attribute", "attributes"),
+            (&self.relations, "relation kind", "relation kinds"),
+        ] {
+            if !names.is_empty() {
+                let noun = if names.len() == 1 { one } else { many };
+                parts.push(format!("{noun} {}", names.join(", ")));
+            }
+        }
+        format!("added to the scheme: {}", parts.join("; "))
+    }
+}
+
+impl super::Batch<'_> {
+    /// Adds to the project's scheme the labels, attributes and relation kinds `docs` use that
+    /// it lacks (`stet import --add-labels`): labels get the next free colour of a palette
+    /// and no key, attributes take free text, and a relation kind allows the labels the
+    /// documents join with it. Part of the batch's transaction.
+    pub fn add_missing_scheme(&mut self, docs: &[super::NewDocument]) -> Result<SchemeAdditions> {
+        let mut added = SchemeAdditions::default();
+        let description = "Added on import from a file that uses it.";
+        for doc in docs {
+            for span in &doc.spans {
+                if !self.label_ids.contains_key(&span.label) {
+                    let used: Vec<String> =
+                        self.scheme.labels.iter().map(|l| l.color.clone()).collect();
+                    let n = self.scheme.labels.len();
+                    let color = IMPORT_PALETTE
+                        .iter()
+                        .find(|c| !used.iter().any(|u| u.eq_ignore_ascii_case(c)))
+                        .unwrap_or(&IMPORT_PALETTE[n % IMPORT_PALETTE.len()]);
+                    let label = LabelDef {
+                        name: span.label.clone(),
+                        color: (*color).to_owned(),
+                        hotkey: None,
+                        description: description.to_owned(),
+                        attributes: Vec::new(),
+                    };
+                    let id = insert_label(&self.tx, &label)?;
+                    self.label_ids.insert(label.name.clone(), id);
+                    self.scheme.labels.push(label);
+                    added.labels.push(span.label.clone());
+                }
+                for name in span.attributes.keys() {
+                    let Some(label) = self.scheme.labels.iter_mut().find(|l| l.name == span.label)
+                    else {
+                        continue;
+                    };
+                    if label.attribute(name).is_some() {
+                        continue;
+                    }
+                    let attribute = AttributeDef {
+                        name: name.clone(),
+                        kind: AttributeKind::Text,
+                        values: Vec::new(),
+                        description: description.to_owned(),
+                    };
+                    let Some(&label_id) = self.label_ids.get(&label.name) else {
+                        continue;
+                    };
+                    insert_attribute(&self.tx, label_id, &attribute)?;
+                    label.attributes.push(attribute);
+                    added.attributes.push(format!("{}.{name}", span.label));
+                }
+            }
+            for relation in &doc.relations {
+                let (Some(from), Some(to)) =
+                    (doc.spans.get(relation.from), doc.spans.get(relation.to))
+                else {
+                    continue;
+                };
+                match self
+                    .scheme
+                    .relations
+                    .iter_mut()
+                    .find(|r| r.name == relation.kind)
+                {
+                    Some(kind) if kind.fits(&from.label, &to.label) => {}
+                    Some(kind) => {
+                        for (ends, label) in
+                            [(&mut kind.from, &from.label), (&mut kind.to, &to.label)]
+                        {
+                            if !ends.contains(label) {
+                                ends.push(label.clone());
+                            }
+                        }
+                        self.tx.execute(
+                            "UPDATE relation_kinds SET from_labels = ?1, to_labels = ?2
+                             WHERE name = ?3",
+                            params![names_json(&kind.from), names_json(&kind.to), kind.name],
+                        )?;
+                        let change = format!("{} (now {} → {})", kind.name, from.label, to.label);
+                        if !added.relations.contains(&change) {
+                            added.relations.push(change);
+                        }
+                    }
+                    None => {
+                        let kind = RelationDef {
+                            name: relation.kind.clone(),
+                            from: vec![from.label.clone()],
+                            to: vec![to.label.clone()],
+                            hotkey: None,
+                            description: description.to_owned(),
+                        };
+                        insert_relation_kind(&self.tx, &kind)?;
+                        self.scheme.relations.push(kind);
+                        added.relations.push(relation.kind.clone());
+                    }
+                }
+            }
+        }
+        Ok(added)
+    }
+}

@@ -12,8 +12,10 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use super::merge::{MergeError, merge_export};
-use crate::ingest::{Article, Collected, FileKind, IngestError, collect_paths, read_file};
-use crate::model::{Fingerprint, Origin};
+use crate::ingest::{
+    Article, Collected, FileKind, IngestError, ReadOptions, collect_paths, read_file_with,
+};
+use crate::model::{Fingerprint, LabelScheme, Origin};
 use crate::review::merge::MergeReport;
 use crate::store::{Batch, InsertError, NewDocument, NewRelation, NewSpan, Project, StoreError};
 
@@ -50,6 +52,8 @@ pub struct ImportReport {
     /// Colleagues' stet JSONL exports, merged rather than imported (their documents and
     /// spans are counted here, not above).
     pub merged: Vec<MergeReport>,
+    /// What `--add-labels` added to the scheme.
+    pub scheme_added: crate::store::SchemeAdditions,
 }
 
 impl ImportReport {
@@ -80,8 +84,16 @@ impl ImportReport {
         } else {
             format!(" and {}", super::count(self.spans_added, "span"))
         };
+        let passed_over = if self.skipped.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "; {} of types stet does not read skipped",
+                super::count(self.skipped.len(), "file")
+            )
+        };
         format!(
-            "imported {}{spans}; {} already in the project (skipped); {} refused",
+            "imported {}{spans}; {} already in the project (skipped); {} refused{passed_over}",
             super::count(self.added.len(), "document"),
             self.duplicates.len(),
             super::count(self.errors.len(), "file"),
@@ -103,6 +115,33 @@ pub fn import_paths(
     annotator: &str,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<ImportReport, StoreError> {
+    import_paths_with(
+        project,
+        paths,
+        annotator,
+        &ImportOptions::default(),
+        progress,
+    )
+}
+
+/// The user's choices for an import.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ImportOptions {
+    /// Field names of JSON records.
+    pub read: ReadOptions,
+    /// Add to the project's scheme the labels, attributes and relation kinds the files use
+    /// that it lacks, instead of refusing those files.
+    pub add_labels: bool,
+}
+
+/// [`import_paths`] with the user's [`ImportOptions`].
+pub fn import_paths_with(
+    project: &mut Project,
+    paths: &[PathBuf],
+    annotator: &str,
+    options: &ImportOptions,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<ImportReport, StoreError> {
     let Collected {
         files,
         skipped,
@@ -119,7 +158,11 @@ pub fn import_paths(
     let total = files.len();
     let (sender, receiver) = mpsc::sync_channel(64);
     let reader_annotator = annotator.to_owned();
-    let reader = std::thread::spawn(move || read_all(files, &reader_annotator, sender));
+    let reader_options = options.read.clone();
+    let scheme = project.scheme()?;
+    let reader = std::thread::spawn(move || {
+        read_all(files, &reader_annotator, &reader_options, &scheme, sender)
+    });
     let mut done = 0;
     let mut gathered: Vec<(PathBuf, Prepared)> = Vec::new();
     let mut reader_finished = false;
@@ -153,10 +196,16 @@ pub fn import_paths(
                 Err(mpsc::RecvTimeoutError::Disconnected) => reader_finished = true,
             }
         }
-        insert_gathered(project, &mut gathered, &mut report, &mut |n| {
-            done += n;
-            progress(done, total);
-        })?;
+        insert_gathered(
+            project,
+            &mut gathered,
+            options.add_labels,
+            &mut report,
+            &mut |n| {
+                done += n;
+                progress(done, total);
+            },
+        )?;
         if let Some((path, articles)) = export {
             merge_file(project, &path, articles, annotator, &mut report)?;
             done += 1;
@@ -179,6 +228,7 @@ pub fn import_paths(
 fn insert_gathered(
     project: &mut Project,
     gathered: &mut Vec<(PathBuf, Prepared)>,
+    add_labels: bool,
     report: &mut ImportReport,
     inserted: &mut dyn FnMut(usize),
 ) -> Result<(), StoreError> {
@@ -191,7 +241,7 @@ fn insert_gathered(
             let Some((path, prepared)) = files.next() else {
                 break;
             };
-            insert_prepared(&mut batch, &path, prepared, report)?;
+            insert_prepared(&mut batch, &path, prepared, add_labels, report)?;
             in_batch += 1;
         }
         batch.commit()?;
@@ -214,7 +264,7 @@ pub fn import_articles(
     match classify(articles, source, annotator) {
         FileRead::Documents(prepared) => {
             let mut batch = project.batch()?;
-            insert_prepared(&mut batch, source, prepared, &mut report)?;
+            insert_prepared(&mut batch, source, prepared, false, &mut report)?;
             batch.commit()?;
         }
         FileRead::Export(articles) => {
@@ -228,6 +278,8 @@ pub fn import_articles(
 struct Prepared {
     docs: Vec<NewDocument>,
     lines: Vec<Option<usize>>,
+    /// What the reader left out, one line each, naming the file.
+    notes: Vec<String>,
     /// The documents' text, in bytes.
     bytes: usize,
 }
@@ -243,12 +295,62 @@ enum FileRead {
 fn read_all(
     files: Vec<(PathBuf, FileKind)>,
     annotator: &str,
+    options: &ReadOptions,
+    scheme: &LabelScheme,
     sender: mpsc::SyncSender<(PathBuf, Result<FileRead, IngestError>)>,
 ) {
     for (path, kind) in files {
-        let read = read_file(&path, kind).map(|articles| classify(articles, &path, annotator));
+        let read = read_file_with(&path, kind, options).map(|mut articles| {
+            if kind == FileKind::Brat {
+                for article in &mut articles {
+                    restore_brat_names(article, scheme);
+                }
+            }
+            classify(articles, &path, annotator)
+        });
         if sender.send((path, read)).is_err() {
             return;
+        }
+    }
+}
+
+/// Gives back the project's own names to what brat could only store in its restricted form
+/// (`mostly_true` for the verdict `mostly true`): a label, attribute, value or relation kind
+/// the scheme lacks is renamed to the one scheme name with that storage form, if there is one.
+fn restore_brat_names(article: &mut Article, scheme: &LabelScheme) {
+    fn restore<'n>(name: &mut String, names: impl Iterator<Item = &'n String>) {
+        let form = crate::export::brat_storage_form(name);
+        let mut matches = names.filter(|n| crate::export::brat_storage_form(n) == form);
+        if let (Some(only), None) = (matches.next(), matches.next())
+            && only != name
+        {
+            *name = only.clone();
+        }
+    }
+    for span in &mut article.spans {
+        if scheme.label(&span.label).is_none() {
+            restore(&mut span.label, scheme.labels.iter().map(|l| &l.name));
+        }
+        let Some(label) = scheme.label(&span.label) else {
+            continue;
+        };
+        let attributes = std::mem::take(&mut span.attributes);
+        for (mut name, mut value) in attributes {
+            if label.attribute(&name).is_none() {
+                restore(&mut name, label.attributes.iter().map(|a| &a.name));
+            }
+            if let Some(attribute) = label.attribute(&name)
+                && !attribute.values.is_empty()
+                && !attribute.values.contains(&value)
+            {
+                restore(&mut value, attribute.values.iter());
+            }
+            span.attributes.insert(name, value);
+        }
+    }
+    for relation in &mut article.relations {
+        if scheme.relation(&relation.kind).is_none() {
+            restore(&mut relation.kind, scheme.relations.iter().map(|r| &r.name));
         }
     }
 }
@@ -283,7 +385,13 @@ fn merge_file(
             path.display()
         ));
         let mut batch = project.batch()?;
-        insert_prepared(&mut batch, path, prepare(articles, path, annotator), report)?;
+        insert_prepared(
+            &mut batch,
+            path,
+            prepare(articles, path, annotator),
+            false,
+            report,
+        )?;
         return batch.commit();
     }
     match merge_export(project, path, articles, annotator, annotator) {
@@ -297,6 +405,11 @@ fn merge_file(
 
 fn prepare(articles: Vec<Article>, path: &Path, annotator: &str) -> Prepared {
     let lines = articles.iter().map(|a| a.line).collect();
+    let notes = articles
+        .iter()
+        .flat_map(|a| &a.notes)
+        .map(|note| format!("{}: {note}", path.display()))
+        .collect();
     let mut bytes = 0;
     let docs = articles
         .into_iter()
@@ -307,18 +420,38 @@ fn prepare(articles: Vec<Article>, path: &Path, annotator: &str) -> Prepared {
             doc
         })
         .collect();
-    Prepared { docs, lines, bytes }
+    Prepared {
+        docs,
+        lines,
+        notes,
+        bytes,
+    }
 }
 
 fn insert_prepared(
     batch: &mut Batch<'_>,
     path: &Path,
     prepared: Prepared,
+    add_labels: bool,
     report: &mut ImportReport,
 ) -> Result<(), StoreError> {
-    let Prepared { docs, lines, .. } = prepared;
+    let Prepared {
+        docs, lines, notes, ..
+    } = prepared;
+    if add_labels {
+        // Added in the batch's transaction: a file refused below still leaves the scheme
+        // grown, which is harmless (labels with no spans) and what the user asked for.
+        let added = batch.add_missing_scheme(&docs)?;
+        if !added.is_empty() {
+            report
+                .notes
+                .push(format!("{}: {}", path.display(), added.describe()));
+            report.scheme_added.extend(added);
+        }
+    }
     match batch.insert_documents(&docs) {
         Ok(outcomes) => {
+            report.notes.extend(notes);
             for outcome in outcomes {
                 if outcome.added {
                     report.added.push(outcome.document_id);
@@ -339,7 +472,23 @@ fn insert_prepared(
                 Some(line) => format!("{}:{line}", path.display()),
                 None => path.display().to_string(),
             };
-            report.errors.push(format!("{place}: {refused}"));
+            // Only what the scheme lacks gets the hint: a relation the wrong way round or a
+            // value outside a closed list is the file's mistake, not a missing name.
+            let lacks = match &refused {
+                InsertError::Span {
+                    error: crate::model::SpanError::UnknownLabel { .. },
+                    ..
+                } => true,
+                InsertError::Attribute { message, .. } => message.contains("have no attribute"),
+                InsertError::Relation { message, .. } => message.contains("has no relation"),
+                _ => false,
+            };
+            let hint = if lacks {
+                "; import with --add-labels to add what the file uses to the project's scheme"
+            } else {
+                ""
+            };
+            report.errors.push(format!("{place}: {refused}{hint}"));
             Ok(())
         }
     }

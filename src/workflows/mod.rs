@@ -11,7 +11,7 @@ pub mod merge;
 pub mod suggest;
 
 pub use export::{ExportOutcome, ExportRequest, export_to_path, write_folder_atomically};
-pub use import::{ImportReport, import_articles, import_paths};
+pub use import::{ImportOptions, ImportReport, import_articles, import_paths, import_paths_with};
 pub use merge::{MergeError, merge_export, merge_file, merge_project};
 pub use suggest::{SuggestReport, SuggestRequest, suggest_project};
 
