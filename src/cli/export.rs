@@ -25,7 +25,7 @@ pub struct ExportArgs {
     #[arg(long, value_enum)]
     pub format: Format,
     /// Where to write: a file (`-` for standard output, the default) for jsonl, doccano,
-    /// conll, labelstudio and csv; a new or empty folder for brat and webanno.
+    /// conll, labelstudio, csv and spacy; a new or empty folder for brat and webanno.
     #[arg(long, value_name = "PATH", default_value = "-")]
     pub out: PathBuf,
     /// Only this annotator's spans (repeatable; default: everyone's).
@@ -53,6 +53,9 @@ pub struct ExportArgs {
     /// as text instead of running it as a formula.
     #[arg(long)]
     pub csv_exact: bool,
+    /// spaCy: the key of `doc.spans` that holds every span (spancat's `spans_key`).
+    #[arg(long, value_name = "KEY", default_value = stet::export::DEFAULT_SPANS_KEY)]
+    pub spans_key: String,
     /// Keep suggestions (spans of origin `suggested` and their links), left out by default.
     #[arg(long)]
     pub include_suggested: bool,
@@ -75,6 +78,9 @@ pub enum Format {
     Csv,
     /// A folder of WebAnno TSV 3.3 files for INCEpTION; UTF-16 offsets.
     Webanno,
+    /// A spaCy DocBin (`.spacy`) for `spacy train`: every span in doc.spans, the
+    /// non-overlapping ones as doc.ents.
+    Spacy,
 }
 
 impl Format {
@@ -88,6 +94,7 @@ impl Format {
             Self::Labelstudio => ExportFormat::LabelStudio,
             Self::Csv => ExportFormat::Csv,
             Self::Webanno => ExportFormat::WebAnno,
+            Self::Spacy => ExportFormat::Spacy,
         }
     }
 }
@@ -120,6 +127,7 @@ pub fn export(args: &ExportArgs) -> anyhow::Result<ExitCode> {
     }
     let options = FormatOptions {
         csv_exact: args.csv_exact,
+        spans_key: Some(args.spans_key.clone()),
     };
     let filter = ExportFilter {
         annotators: if args.gold {
