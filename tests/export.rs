@@ -702,8 +702,12 @@ fn cli_writes_folders_whole_with_a_subfolder_per_part() {
 fn cli_refuses_bad_requests_in_one_line() {
     let dir = tempfile::tempdir().unwrap();
     let project = fixture::build(dir.path());
-    let cases: [(&[&str], &str); 5] = [
+    let cases: [(&[&str], &str); 6] = [
         (&["--format", "brat"], "writes a folder"),
+        (
+            &["--format", "conll", "--spans-key", "sc"],
+            "--spans-key is for --format spacy",
+        ),
         (
             &[
                 "--format",

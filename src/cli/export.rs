@@ -1,6 +1,6 @@
 //! `stet export`: writes the project as a dataset, whole or not at all.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -53,9 +53,10 @@ pub struct ExportArgs {
     /// as text instead of running it as a formula.
     #[arg(long)]
     pub csv_exact: bool,
-    /// spaCy: the key of `doc.spans` that holds every span (spancat's `spans_key`).
-    #[arg(long, value_name = "KEY", default_value = stet::export::DEFAULT_SPANS_KEY)]
-    pub spans_key: String,
+    /// spaCy: the key of `doc.spans` that holds every span (spancat's `spans_key`; default
+    /// `sc`).
+    #[arg(long, value_name = "KEY")]
+    pub spans_key: Option<String>,
     /// Keep suggestions (spans of origin `suggested` and their links), left out by default.
     #[arg(long)]
     pub include_suggested: bool,
@@ -122,12 +123,21 @@ pub fn export(args: &ExportArgs) -> anyhow::Result<ExitCode> {
             format.name()
         );
     }
+    if args.spans_key.is_some() && format != ExportFormat::Spacy {
+        bail!(
+            "--spans-key is for --format spacy; {} has no span groups",
+            format.name()
+        );
+    }
+    if to_stdout && format == ExportFormat::Spacy && std::io::stdout().is_terminal() {
+        bail!("--format spacy writes a binary file: give --out FILE.spacy");
+    }
     if to_stdout && split.is_some() {
         bail!("--split writes one output per part: give --out PATH");
     }
     let options = FormatOptions {
         csv_exact: args.csv_exact,
-        spans_key: Some(args.spans_key.clone()),
+        spans_key: args.spans_key.clone(),
     };
     let filter = ExportFilter {
         annotators: if args.gold {
