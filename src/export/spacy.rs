@@ -504,6 +504,45 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+        /// Any text, any spans: the tokens give the text back, every span edge is a token
+        /// bound, and the entities neither overlap nor start or end on whitespace.
+        #[test]
+        fn tokens_rebuild_the_text_and_bound_every_span(
+            pieces in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "a", "Dr", ".", " ", "  ", "\n", "\t", "\u{a0}", "😀", "۱۱", "e\u{301}", "U.S", ",",
+                ]),
+                0..30,
+            ),
+            edges in proptest::collection::vec((0usize..60, 0usize..8), 0..8),
+        ) {
+            let text: String = pieces.concat();
+            let len = text.chars().count();
+            let ranges: Vec<CharRange> = edges
+                .iter()
+                .filter(|&&(start, _)| start < len)
+                .map(|&(start, width)| CharRange::new(start, (start + width + 1).min(len)))
+                .collect();
+            proptest::prop_assert_eq!(rebuilt(&text, &ranges), text.clone());
+            let tokenized = tokenize(&text, &ranges);
+            let tokens = doc_tokens(&text, &tokenized, &ranges);
+            let spans: Vec<_> = ranges.iter().map(|&r| token_range(&tokens, r)).collect();
+            for (r, t) in ranges.iter().zip(&spans) {
+                proptest::prop_assert_eq!(tokens[t.start].chars.start, r.start);
+                proptest::prop_assert_eq!(tokens[t.end - 1].chars.end, r.end);
+            }
+            let mut last_end = 0;
+            for (_, t) in entities(&tokens, &ranges, &spans) {
+                proptest::prop_assert!(t.start >= last_end);
+                proptest::prop_assert!(tokens[t.start].word.is_some());
+                proptest::prop_assert!(tokens[t.end - 1].word.is_some());
+                last_end = t.end;
+            }
+        }
+    }
+
     #[test]
     fn span_edges_in_whitespace_are_token_bounds() {
         // "two claims": a span on the one space between them makes it a token of its own.
