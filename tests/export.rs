@@ -562,13 +562,7 @@ fn webanno_tsv_rebuilds_text_and_spans_in_utf16() {
 #[test]
 fn every_format_is_byte_identical_on_every_run() {
     let (dir, project) = open();
-    for format in [
-        ExportFormat::Jsonl,
-        ExportFormat::Doccano,
-        ExportFormat::Conll,
-        ExportFormat::LabelStudio,
-        ExportFormat::Csv,
-    ] {
+    for format in ExportFormat::ALL.into_iter().filter(|f| !f.is_folder()) {
         let mut first = Vec::new();
         let mut second = Vec::new();
         let filter = ExportFilter::default();
@@ -708,8 +702,12 @@ fn cli_writes_folders_whole_with_a_subfolder_per_part() {
 fn cli_refuses_bad_requests_in_one_line() {
     let dir = tempfile::tempdir().unwrap();
     let project = fixture::build(dir.path());
-    let cases: [(&[&str], &str); 5] = [
+    let cases: [(&[&str], &str); 6] = [
         (&["--format", "brat"], "writes a folder"),
+        (
+            &["--format", "conll", "--spans-key", "sc"],
+            "--spans-key is for --format spacy",
+        ),
         (
             &[
                 "--format",

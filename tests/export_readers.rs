@@ -1,4 +1,5 @@
-//! The exports read by the real consumers, in Python: spaCy, Hugging Face datasets, seqeval,
+//! The exports read by the real consumers, in Python: spaCy (the JSONL, and the DocBin with
+//! `spacy train`), Hugging Face datasets, seqeval,
 //! brat's reader (bundled in bratiaa) and bratiaa's agreement, label-studio-converter, and
 //! web-anno-tsv plus a WebAnno TSV reader written from the spec. Each test runs `tests/python/check_*.py` with the Python in
 //! `$STET_PYTHON`, else `.venv/bin/python` (which `.ci/run` sets up); with neither, it prints a
@@ -105,6 +106,56 @@ fn run_checker(script: &str, args: &[&Path]) {
 fn spacy_takes_the_jsonl_spans_as_strict_char_spans() {
     let setup = Setup::new();
     run_checker("check_spacy.py", &[&setup.reference()]);
+}
+
+#[test]
+fn spacy_loads_the_docbin_with_the_texts_spans_and_entities() {
+    let setup = Setup::new();
+    let data = setup.file(ExportFormat::Spacy, "data.spacy");
+    run_checker("check_spacy_docbin.py", &[&setup.reference(), &data]);
+}
+
+#[test]
+fn the_command_line_writes_the_docbin_under_another_spans_key() {
+    let setup = Setup::new();
+    let out = setup.path("cli.spacy");
+    let output = Command::new(env!("CARGO_BIN_EXE_stet"))
+        .args([
+            "export",
+            "--format",
+            "spacy",
+            "--spans-key",
+            "claims",
+            "--project",
+        ])
+        .arg(&setup.project_path)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    // Overlapping spans are left out of doc.ents only, and the summary says so.
+    assert!(stderr.contains("left out of doc.ents"), "{stderr}");
+    assert!(
+        stderr.contains("as spacy (offsets: Unicode code points"),
+        "{stderr}"
+    );
+    let key = PathBuf::from("claims");
+    run_checker("check_spacy_docbin.py", &[&setup.reference(), &out, &key]);
+}
+
+/// `spacy train` itself, not only `spacy debug data`: a blank English `ner` + `spancat`
+/// pipeline from `spacy init config` trains for one epoch on the DocBin as train and dev set,
+/// evaluates, saves, and the saved pipeline loads (about 1.5 s on two cores: the fixture's
+/// three documents are one batch).
+#[test]
+fn spacy_train_runs_one_epoch_on_the_docbin() {
+    let setup = Setup::new();
+    let data = setup.file(ExportFormat::Spacy, "train.spacy");
+    let work = setup.path("training");
+    std::fs::create_dir(&work).unwrap();
+    run_checker("check_spacy_train.py", &[&data, &work]);
 }
 
 #[test]

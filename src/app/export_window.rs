@@ -18,6 +18,11 @@ const FORMATS: &[(ExportFormat, &str, &str)] = &[
     ),
     (ExportFormat::Conll, "CoNLL-2003 IOB2", "dataset.conll"),
     (
+        ExportFormat::Spacy,
+        "spaCy DocBin (spacy train)",
+        "dataset.spacy",
+    ),
+    (
         ExportFormat::LabelStudio,
         "Label Studio tasks",
         "tasks.json",

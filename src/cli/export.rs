@@ -1,6 +1,6 @@
 //! `stet export`: writes the project as a dataset, whole or not at all.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -25,7 +25,7 @@ pub struct ExportArgs {
     #[arg(long, value_enum)]
     pub format: Format,
     /// Where to write: a file (`-` for standard output, the default) for jsonl, doccano,
-    /// conll, labelstudio and csv; a new or empty folder for brat and webanno.
+    /// conll, labelstudio, csv and spacy; a new or empty folder for brat and webanno.
     #[arg(long, value_name = "PATH", default_value = "-")]
     pub out: PathBuf,
     /// Only this annotator's spans (repeatable; default: everyone's).
@@ -53,6 +53,10 @@ pub struct ExportArgs {
     /// as text instead of running it as a formula.
     #[arg(long)]
     pub csv_exact: bool,
+    /// spaCy: the key of `doc.spans` that holds every span (spancat's `spans_key`; default
+    /// `sc`).
+    #[arg(long, value_name = "KEY")]
+    pub spans_key: Option<String>,
     /// Keep suggestions (spans of origin `suggested` and their links), left out by default.
     #[arg(long)]
     pub include_suggested: bool,
@@ -75,6 +79,9 @@ pub enum Format {
     Csv,
     /// A folder of WebAnno TSV 3.3 files for INCEpTION; UTF-16 offsets.
     Webanno,
+    /// A spaCy DocBin (`.spacy`) for `spacy train`: every span in doc.spans, the
+    /// non-overlapping ones as doc.ents.
+    Spacy,
 }
 
 impl Format {
@@ -88,6 +95,7 @@ impl Format {
             Self::Labelstudio => ExportFormat::LabelStudio,
             Self::Csv => ExportFormat::Csv,
             Self::Webanno => ExportFormat::WebAnno,
+            Self::Spacy => ExportFormat::Spacy,
         }
     }
 }
@@ -115,11 +123,21 @@ pub fn export(args: &ExportArgs) -> anyhow::Result<ExitCode> {
             format.name()
         );
     }
+    if args.spans_key.is_some() && format != ExportFormat::Spacy {
+        bail!(
+            "--spans-key is for --format spacy; {} has no span groups",
+            format.name()
+        );
+    }
+    if to_stdout && format == ExportFormat::Spacy && std::io::stdout().is_terminal() {
+        bail!("--format spacy writes a binary file: give --out FILE.spacy");
+    }
     if to_stdout && split.is_some() {
         bail!("--split writes one output per part: give --out PATH");
     }
     let options = FormatOptions {
         csv_exact: args.csv_exact,
+        spans_key: args.spans_key.clone(),
     };
     let filter = ExportFilter {
         annotators: if args.gold {

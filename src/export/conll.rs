@@ -92,8 +92,8 @@ fn conll_label(label: &str) -> std::borrow::Cow<'_, str> {
 
 /// The indices (into `ranges`) of the spans kept when overlaps are resolved outermost-first:
 /// longest first, then by position in export order; a span overlapping a kept one is dropped.
-/// Returned in export order.
-fn outermost(ranges: &[CharRange]) -> Vec<usize> {
+/// Returned in export order. (spaCy's `doc.ents` are chosen the same way.)
+pub(super) fn outermost(ranges: &[CharRange]) -> Vec<usize> {
     let mut order: Vec<usize> = (0..ranges.len()).collect();
     order.sort_by_key(|&i| (std::cmp::Reverse(ranges[i].len()), i));
     // Kept ranges by start; they never overlap each other.

@@ -184,7 +184,10 @@ mod tests {
 
     #[test]
     fn the_exact_option_keeps_every_cell_as_the_text_has_it() {
-        let rows = write(FormatOptions { csv_exact: true });
+        let rows = write(FormatOptions {
+            csv_exact: true,
+            ..FormatOptions::default()
+        });
         assert_eq!(rows[0][1], "=cmd|' /C calc'!A0");
         assert_eq!(rows[0][6], "=HYPERLINK(\"http://x\",\"click\")");
         assert_eq!(rows[1][8], "\tnote");

@@ -5,7 +5,7 @@
 //! be tested without a database.
 //!
 //! Single-file formats (`write_jsonl`, `write_doccano`, `write_conll`, `write_labelstudio`,
-//! `write_csv`) write to any [`Write`]; folder formats (`write_brat`, `write_webanno`) write
+//! `write_csv`, `write_spacy`) write to any [`Write`]; folder formats (`write_brat`, `write_webanno`) write
 //! into an existing empty folder. Exporting to a path, whole or not at all, with filters and
 //! splits, is `workflows::export`.
 
@@ -16,6 +16,7 @@ mod doccano;
 mod jsonl;
 mod labelstudio;
 mod names;
+mod spacy;
 pub mod split;
 mod tokens;
 mod webanno;
@@ -32,6 +33,7 @@ pub use csv::write_csv;
 pub use doccano::write_doccano;
 pub use jsonl::write_jsonl;
 pub use labelstudio::{labelstudio_config, write_labelstudio};
+pub use spacy::{DEFAULT_SPANS_KEY, write_spacy};
 pub use split::{SplitPart, SplitSpec};
 pub use webanno::write_webanno;
 
@@ -55,6 +57,9 @@ pub struct FormatOptions {
     /// CSV: write cells exactly as the text has them, even those a spreadsheet would run as
     /// a formula (by default such cells get a leading `'`).
     pub csv_exact: bool,
+    /// spaCy: the key of `doc.spans` that holds every span ([`DEFAULT_SPANS_KEY`], `sc`, when
+    /// `None`).
+    pub spans_key: Option<String>,
 }
 
 /// The documents a writer writes, in export order.
@@ -67,7 +72,7 @@ pub struct ExportSummary {
     /// Spans written (for CoNLL: entities tagged).
     pub spans: usize,
     /// Spans the format could not express and left out: for CoNLL those overlapping a longer
-    /// span; for CoNLL, brat and WebAnno those covering nothing but whitespace.
+    /// span (for spaCy: left out of `doc.ents`, though kept in `doc.spans`); for CoNLL, brat and WebAnno those covering nothing but whitespace.
     pub left_out: usize,
     /// Spans whose edges fell inside a word (token formats split that word at the edge).
     pub split_words: usize,
@@ -108,14 +113,16 @@ pub enum ExportFormat {
     LabelStudio,
     Csv,
     WebAnno,
+    Spacy,
 }
 
 impl ExportFormat {
     /// Every format, in the order menus list them.
-    pub const ALL: [Self; 7] = [
+    pub const ALL: [Self; 8] = [
         Self::Jsonl,
         Self::Doccano,
         Self::Conll,
+        Self::Spacy,
         Self::LabelStudio,
         Self::Csv,
         Self::Brat,
@@ -132,6 +139,7 @@ impl ExportFormat {
             Self::LabelStudio => "labelstudio",
             Self::Csv => "csv",
             Self::WebAnno => "webanno",
+            Self::Spacy => "spacy",
         }
     }
 
@@ -149,6 +157,9 @@ impl ExportFormat {
             Self::Brat => "Unicode code points into each UTF-8 .txt, end-exclusive",
             Self::Conll => "none: one token per line with IOB2 tags",
             Self::WebAnno => "UTF-16 code units, end-exclusive",
+            Self::Spacy => {
+                "Unicode code points (spaCy's start_char, end_char) on stet's tokens, end-exclusive"
+            }
         }
     }
 
@@ -165,6 +176,7 @@ impl ExportFormat {
             Self::Conll => write_conll(header, docs, out),
             Self::LabelStudio => write_labelstudio(header, docs, out),
             Self::Csv => write_csv(header, docs, out),
+            Self::Spacy => write_spacy(header, docs, out),
             Self::Brat | Self::WebAnno => Err(ExportError::Invalid(
                 "this format writes a folder, not a single file".into(),
             )),

@@ -1,11 +1,12 @@
-//! Tokens and sentences for the token-based formats (CoNLL, WebAnno TSV).
+//! Tokens and sentences for the token-based formats (CoNLL, WebAnno TSV, spaCy).
 //!
 //! The text is split at whitespace, and each piece at the word bounds of Unicode Standard
 //! Annex #29 (`unicode-segmentation`): a word, a number such as `70,000` or `۱۱۶۵۳۸۱`, each
 //! punctuation mark and each emoji is one token, and combining marks stay with their letter. A token is also cut wherever an exported span starts or ends
 //! inside it, so every span covers whole tokens. A sentence ends at every line break and
 //! after sentence-final punctuation followed by whitespace and a token that does not begin
-//! with a lowercase letter (see [`sentence_starts`]); never inside an exported span.
+//! with a lowercase letter, except after an abbreviation (`Dr.`, `U.S.`, `a.m.`; see
+//! [`sentence_starts`]); never inside an exported span.
 
 use unicode_segmentation::UnicodeSegmentation;
 
@@ -232,11 +233,112 @@ fn is_line_break(c: char) -> bool {
     )
 }
 
+/// Abbreviations whose stop never ends a sentence: they stand before a name or a number
+/// (`Dr. Smith`, `Jan. 5`, `No. 10`, `e.g. this`).
+const PREFIX_ABBREVIATIONS: &[&str] = &[
+    "Mr", "Mrs", "Ms", "Dr", "Prof", "Sen", "Rep", "Gov", "Gen", "Col", "Lt", "Sgt", "St", "Jan",
+    "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec", "No", "vs",
+    "e.g", "i.e",
+];
+
+/// Abbreviations that may also end a sentence (`… Apple Inc.`, `… at 5 p.m.`): besides these,
+/// any run of single letters with stops (`U.S.`, `a.m.`) and a single capital (`J.`).
+const SUFFIX_ABBREVIATIONS: &[&str] = &["Jr", "Sr", "Co", "Corp", "Inc", "Ltd", "etc"];
+
+/// Words that often begin an English sentence: after a suffix abbreviation, one of them
+/// means the sentence ended there (`at the U.N. The talks failed`).
+const SENTENCE_STARTERS: &[&str] = &[
+    "A",
+    "After",
+    "An",
+    "And",
+    "As",
+    "At",
+    "Before",
+    "But",
+    "He",
+    "Her",
+    "His",
+    "However",
+    "I",
+    "If",
+    "In",
+    "It",
+    "Its",
+    "Meanwhile",
+    "Now",
+    "On",
+    "Our",
+    "She",
+    "So",
+    "That",
+    "The",
+    "Their",
+    "Then",
+    "There",
+    "These",
+    "They",
+    "This",
+    "Those",
+    "We",
+    "When",
+    "While",
+    "Yet",
+    "You",
+];
+
+/// Whether `word` is letters joined by single stops, each one letter (`U.S`, `a.m`, `e.g`).
+fn is_dotted_letters(word: &str) -> bool {
+    word.contains('.')
+        && word.split('.').all(|part| {
+            let mut chars = part.chars();
+            chars.next().is_some_and(char::is_alphabetic) && chars.next().is_none()
+        })
+}
+
+/// Whether the stop token before `tokens[i]` belongs to an abbreviation that the sentence goes
+/// on after (see [`sentence_starts`]).
+fn abbreviation_continues(text: &str, tokens: &[Token], i: usize) -> bool {
+    let (Some(word), Some(stop)) = (
+        i.checked_sub(2).and_then(|w| tokens.get(w)),
+        tokens.get(i - 1),
+    ) else {
+        return false;
+    };
+    if word.bytes.end != stop.bytes.start || text.get(stop.bytes.clone()) != Some(".") {
+        return false;
+    }
+    let word = text.get(word.bytes.clone()).unwrap_or_default();
+    if PREFIX_ABBREVIATIONS.contains(&word) {
+        return true;
+    }
+    let single_capital = {
+        let mut chars = word.chars();
+        chars.next().is_some_and(char::is_uppercase) && chars.next().is_none()
+    };
+    let suffix = SUFFIX_ABBREVIATIONS.contains(&word) || is_dotted_letters(word) || single_capital;
+    let next = tokens
+        .get(i)
+        .and_then(|t| text.get(t.bytes.clone()))
+        .unwrap_or_default();
+    suffix && !SENTENCE_STARTERS.contains(&next)
+}
+
 /// The first token of each sentence. A sentence ends at a line break, or after a terminator
 /// token (`.`, `!`, `?`, `…`, `؟`, `۔`, `।`, `。` and the like), with any closing quotes or
 /// brackets that follow it, when whitespace comes next and the next token does not begin
 /// with a lowercase letter, as in UAX #29's rule for sentences. No sentence ends inside one
 /// of `spans`.
+///
+/// The stop of an abbreviation does not end a sentence. Titles, months, `No.`, `vs.`, `e.g.`
+/// and `i.e.` ([`PREFIX_ABBREVIATIONS`]) never do: `Dr. Smith met Mr. Jones`. Those that may
+/// close a sentence as well (`Inc.`, `Jr.`, `etc.`, `U.S.`, `a.m.`, `J.`: single letters
+/// with stops, a single capital, [`SUFFIX_ABBREVIATIONS`]) end it only when the next word is
+/// one that often begins a sentence ([`SENTENCE_STARTERS`]: `The`, `He`, `But`, …). So `at
+/// the U.N. The talks failed` is two sentences and `the U.S. Senate` one; the price of
+/// the choice is that `at 5 p.m. Officials said` stays one sentence. When in doubt the
+/// sentence goes on: a missed split costs a CoNLL or WebAnno reader only a longer sentence,
+/// while a split inside `Dr. Smith` or `U.S. Senate` cuts a name apart.
 fn sentence_starts(text: &str, tokens: &[Token], spans: &[CharRange]) -> Vec<usize> {
     if tokens.is_empty() {
         return Vec::new();
@@ -254,7 +356,7 @@ fn sentence_starts(text: &str, tokens: &[Token], spans: &[CharRange]) -> Vec<usi
         let this = &tokens[i];
         let prev_text = &text[prev.bytes.clone()];
         if prev_text.chars().all(is_terminator) {
-            ended = true;
+            ended = !abbreviation_continues(text, tokens, i);
         } else if !(ended && prev_text.chars().all(is_closer)) {
             ended = false;
         }
@@ -356,6 +458,60 @@ mod tests {
         assert_eq!(
             words(text, &[CharRange::new(4, 14)]),
             [vec!["One", "two", ".", "Three", "four", "."], vec!["Five"]]
+        );
+    }
+
+    fn sentences(text: &str) -> Vec<String> {
+        let t = tokenize(text, &[]);
+        (0..t.sentence_starts.len())
+            .map(|s| {
+                let range = t.sentence(s);
+                let start = t.tokens[range.start].bytes.start;
+                let end = t.tokens[range.end - 1].bytes.end;
+                text[start..end].to_owned()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn titles_acronyms_and_times_keep_their_sentence_together() {
+        for text in [
+            "Dr. Smith met Mr. Jones in the U.S. on Monday.",
+            "It ended at 5 p.m. on Friday.",
+            "Prof. Ng and Sen. Warren spoke to Gov. Hochul on Jan. 5 in St. Paul.",
+            "The U.S. Senate and the U.K. Parliament voted, e.g. on No. 10 vs. the E.U. plan.",
+            "J. Smith of Acme Corp. Holdings and Martin Luther King Jr. Day are names.",
+            "Officials met at 9 a.m. Tuesday.",
+        ] {
+            assert_eq!(sentences(text), [text], "{text}");
+        }
+    }
+
+    #[test]
+    fn an_abbreviation_before_a_sentence_starter_ends_the_sentence() {
+        assert_eq!(
+            sentences("They met at the U.N. The talks failed. He left at 5 p.m. But why?"),
+            [
+                "They met at the U.N.",
+                "The talks failed.",
+                "He left at 5 p.m.",
+                "But why?"
+            ]
+        );
+        assert_eq!(
+            sentences("It bought Acme Inc. It paid cash, etc. Then it sold."),
+            ["It bought Acme Inc.", "It paid cash, etc.", "Then it sold."]
+        );
+        // The choice this rule makes: a capitalised word that is not a frequent starter
+        // continues the sentence.
+        assert_eq!(
+            sentences("The vote was at 5 p.m. Officials said so."),
+            ["The vote was at 5 p.m. Officials said so."]
+        );
+        // An ordinary word before a stop still ends its sentence.
+        assert_eq!(
+            sentences("Ask Dr. Who. Smith knows."),
+            ["Ask Dr. Who.", "Smith knows."]
         );
     }
 

@@ -63,7 +63,12 @@ impl ExportOutcome {
 /// Notes on what a format could not hold.
 pub fn left_out_notes(format: ExportFormat, total: &ExportSummary) -> Vec<String> {
     let mut notes = Vec::new();
-    if total.left_out > 0 {
+    if total.left_out > 0 && format == ExportFormat::Spacy {
+        notes.push(format!(
+            "note: {} left out of doc.ents: entities cannot overlap, so the longest of overlapping spans was kept, and whitespace is no entity; doc.spans holds every span",
+            super::count(total.left_out, "span")
+        ));
+    } else if total.left_out > 0 {
         notes.push(format!(
             "note: {} left out: {}",
             super::count(total.left_out, "span"),
