@@ -306,6 +306,53 @@ fn file_import_uses_the_injected_dialog_and_runs_in_the_background() {
     harness.get_by_label("0 of 3 done");
 }
 
+#[test]
+fn files_with_labels_the_scheme_lacks_can_be_imported_adding_them() {
+    let setup = setup();
+    // A CoNLL file (read as such from its .txt, as Kaggle ships it) with labels the
+    // newsroom scheme has no place for.
+    let conll = setup.dir.join("train.txt");
+    std::fs::write(
+        &conll,
+        "EU\tB-ORG\nrejects\tO\nGerman\tB-MISC\ncall\tO\n\nPeter\tB-PER\nBlackburn\tI-PER\n",
+    )
+    .unwrap();
+    let dialogs = ScriptedDialogs::new([Picked::Chosen(vec![conll])]);
+    let mut harness = app_on(&setup.project, dialogs);
+    file_menu(&mut harness, "Import articles…");
+    wait_for_status(&mut harness, "Imported 0 documents");
+    harness.run();
+    assert!(
+        harness
+            .state()
+            .status_message()
+            .0
+            .ends_with("1 file refused")
+    );
+    // The problem says what is missing, without the command line's flag, and offers the fix.
+    let problem = harness.get_by_label_contains("label \"ORG\" is not in the project's scheme");
+    assert!(!format!("{problem:?}").contains("--add-labels"));
+    harness.get_by_label_contains("1 refused file use");
+    harness
+        .get_by_label("Add them to the scheme and import those files")
+        .click();
+    wait_for_status(&mut harness, "Imported 1 document and 3 spans");
+    harness.run();
+    assert!(harness.query_by_label("Problems to look at").is_none());
+    let spans = stored_spans(&setup.project, open_doc(&harness));
+    let labels: Vec<&str> = spans.iter().map(|s| s.label.as_str()).collect();
+    assert_eq!(labels, ["ORG", "MISC", "PER"]);
+    // The new labels are in the scheme, each with a colour of its own.
+    let scheme = Project::open(&setup.project, stet::store::Access::ReadOnly)
+        .unwrap()
+        .scheme()
+        .unwrap();
+    let colours: std::collections::HashSet<&str> =
+        scheme.labels.iter().map(|l| l.color.as_str()).collect();
+    assert_eq!(colours.len(), scheme.labels.len());
+    assert!(scheme.label("PER").is_some_and(|l| l.hotkey.is_none()));
+}
+
 /// Ben's own project (`ben.stet` beside the team's) holding the newswire article, with his
 /// figure over "94,300"; the figure's uid.
 fn bens_project(setup: &Setup) -> (Project, String) {

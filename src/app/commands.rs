@@ -66,6 +66,9 @@ pub enum Command {
     /// Paths given by a dialog or typed into the prompt, for what `DialogKind` asked.
     Answer(DialogKind, Vec<PathBuf>),
     Import(Vec<PathBuf>),
+    /// Imports files again, adding to the scheme the labels, attributes and relation kinds
+    /// they use that it lacks (the Problems window offers it after such files were refused).
+    ImportAddingLabels(Vec<PathBuf>),
     OpenProject(PathBuf),
     NewProject(PathBuf),
     ZoomText(f32),
@@ -225,7 +228,8 @@ impl StetApp {
             Command::ToggleDone => self.toggle_done(),
             Command::Ask(kind) => self.ask(kind),
             Command::Answer(kind, paths) => self.answer(kind, paths),
-            Command::Import(paths) => self.start_import(paths, ctx),
+            Command::Import(paths) => self.start_import(paths, false, ctx),
+            Command::ImportAddingLabels(paths) => self.start_import(paths, true, ctx),
             Command::OpenProject(path) => self.open_project(&path, ctx)?,
             Command::NewProject(path) => self.new_project(&path, ctx)?,
             Command::ZoomText(delta) => {

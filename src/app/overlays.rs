@@ -11,6 +11,7 @@ use super::keymap::KEYMAP;
 use super::session::Session;
 use super::ui_state::UiState;
 use super::words::relation_words;
+use crate::model::count;
 
 /// Every floating window, kept inside `bounds` (the window below the menu bar); the
 /// typed-path prompt last, so that it is on top of them all.
@@ -25,7 +26,7 @@ pub fn overlays(
     shortcuts(ctx, bounds, state);
     commands.extend(link_chooser(ctx, session, state));
     import_progress(ctx, jobs);
-    problems(ctx, bounds, state);
+    commands.extend(problems(ctx, bounds, state));
     commands.extend(super::agreement_window::agreement_window(
         ctx,
         bounds,
@@ -164,11 +165,14 @@ fn import_progress(ctx: &egui::Context, jobs: &Jobs) {
         });
 }
 
-fn problems(ctx: &egui::Context, bounds: Rect, state: &mut UiState) {
+/// The problems of the last import, merge or export; after an import whose files use labels
+/// the scheme lacks, a button that adds them and imports those files again.
+fn problems(ctx: &egui::Context, bounds: Rect, state: &mut UiState) -> Option<Command> {
     if state.problems.is_empty() {
-        return;
+        return None;
     }
     let mut open = true;
+    let mut command = None;
     window("Problems to look at", bounds)
         .open(&mut open)
         .default_width(560.0)
@@ -180,8 +184,29 @@ fn problems(ctx: &egui::Context, bounds: Rect, state: &mut UiState) {
                         ui.label(line);
                     }
                 });
+            if !state.lacking_scheme.is_empty() {
+                ui.separator();
+                ui.label(format!(
+                    "{} use labels, attributes or relation kinds this project's scheme lacks.",
+                    count(state.lacking_scheme.len(), "refused file")
+                ));
+                if ui
+                    .button("Add them to the scheme and import those files")
+                    .on_hover_text(
+                        "Each new label gets a colour of its own and no key (the same as \
+                         stet import --add-labels)",
+                    )
+                    .clicked()
+                {
+                    command = Some(Command::ImportAddingLabels(std::mem::take(
+                        &mut state.lacking_scheme,
+                    )));
+                }
+            }
         });
-    if !open {
+    if !open || command.is_some() {
         state.problems.clear();
+        state.lacking_scheme.clear();
     }
+    command
 }

@@ -10,9 +10,10 @@ use crate::export::ExportFilter;
 use crate::model::{LabelScheme, count};
 use crate::review::{AgreementOptions, agreement};
 use crate::store::{Access, GOLD, Project};
+use crate::workflows::import::ADD_LABELS_HINT;
 use crate::workflows::{
-    ExportRequest, ImportReport, SuggestRequest, export_to_path, import_paths, merge_file,
-    suggest_project,
+    ExportRequest, ImportOptions, ImportReport, SuggestRequest, export_to_path, import_paths_with,
+    merge_file, suggest_project,
 };
 
 impl StetApp {
@@ -33,15 +34,26 @@ impl StetApp {
         }
     }
 
-    /// Starts importing `paths` in the background.
-    pub(crate) fn start_import(&mut self, paths: Vec<PathBuf>, ctx: &egui::Context) {
+    /// Starts importing `paths` in the background; `add_labels` adds to the scheme what the
+    /// files use that it lacks.
+    pub(crate) fn start_import(
+        &mut self,
+        paths: Vec<PathBuf>,
+        add_labels: bool,
+        ctx: &egui::Context,
+    ) {
         let annotator = self.session.annotator.clone();
         let repaint = ctx.clone();
+        let options = ImportOptions {
+            add_labels,
+            ..ImportOptions::default()
+        };
         let work: Work = Box::new(move |project, progress| {
-            let report = import_paths(project, &paths, &annotator, &mut |done, total| {
-                progress.set(done, total);
-                repaint.request_repaint();
-            })?;
+            let report =
+                import_paths_with(project, &paths, &annotator, &options, &mut |done, total| {
+                    progress.set(done, total);
+                    repaint.request_repaint();
+                })?;
             Ok(JobOutput::Imported(report))
         });
         if self.start_job(ctx, JobKind::Import, Access::ReadWrite, work) {
@@ -229,7 +241,13 @@ impl StetApp {
         if let Some(first) = report.first_document() {
             self.send(super::Command::OpenDocument(first));
         }
-        self.ui.problems = report.errors.clone();
+        // The window offers a button for what the command line's hint says.
+        self.ui.problems = report
+            .errors
+            .iter()
+            .map(|line| line.replace(ADD_LABELS_HINT, ""))
+            .collect();
+        self.ui.lacking_scheme = report.lacking_scheme.clone();
         let mut message = report.summary();
         if let Some(first) = message.get(..1) {
             message = first.to_uppercase() + &message[1..];

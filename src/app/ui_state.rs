@@ -34,6 +34,9 @@ pub struct UiState {
     pub status: StatusLine,
     /// Problems to look at: refused files, merge conflicts (one line each).
     pub problems: Vec<String>,
+    /// Files the last import refused for names the scheme lacks (the Problems window offers
+    /// to add them and import again).
+    pub lacking_scheme: Vec<std::path::PathBuf>,
     pub recent: RecentProjects,
     /// Scroll the document list to the open document on the next frame.
     pub scroll_list_to_open: bool,
@@ -72,6 +75,7 @@ impl UiState {
             path_prompt: None,
             status: StatusLine::default(),
             problems: Vec::new(),
+            lacking_scheme: Vec::new(),
             recent,
             scroll_list_to_open: true,
             last_refusal: None,

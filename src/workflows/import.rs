@@ -54,7 +54,14 @@ pub struct ImportReport {
     pub merged: Vec<MergeReport>,
     /// What `--add-labels` added to the scheme.
     pub scheme_added: crate::store::SchemeAdditions,
+    /// Files refused only because the scheme lacks a label, attribute or relation kind they
+    /// use: importing them with `add_labels` would take them.
+    pub lacking_scheme: Vec<PathBuf>,
 }
+
+/// What the error of a file refused for a name the scheme lacks ends with.
+pub const ADD_LABELS_HINT: &str =
+    "; import with --add-labels to add what the file uses to the project's scheme";
 
 impl ImportReport {
     /// The first document the import added or matched, for the app to show.
@@ -484,7 +491,8 @@ fn insert_prepared(
                 _ => false,
             };
             let hint = if lacks {
-                "; import with --add-labels to add what the file uses to the project's scheme"
+                report.lacking_scheme.push(path.to_owned());
+                ADD_LABELS_HINT
             } else {
                 ""
             };
