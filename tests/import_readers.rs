@@ -121,6 +121,16 @@ fn a_brat_corpus_folder_comes_in_with_its_spans_relations_and_notes() {
         stderr.contains("100-attribute_annotation.ann: left out what stet cannot hold: 10 events"),
         "{stderr}"
     );
+    // The corpus's annotation.conf gives its entity types, visual.conf their colours.
+    let scheme = stet::store::Project::open(&fresh, stet::store::Access::ReadOnly)
+        .unwrap()
+        .scheme()
+        .unwrap();
+    for entity in want["annotation_conf_entity_labels"].as_array().unwrap() {
+        assert!(scheme.label(entity.as_str().unwrap()).is_some(), "{entity}");
+    }
+    assert_eq!(scheme.label("Person").unwrap().color, "#ff821c");
+    assert_eq!(scheme.label("Money").unwrap().color, "#007000");
     let records = export_jsonl(&fresh);
     assert_eq!(records.len(), 13);
     // Each span covers exactly what its T line says, and the labels are the file's.

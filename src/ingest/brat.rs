@@ -12,7 +12,8 @@ use std::path::Path;
 
 use super::decode::decode_with_map;
 use super::{
-    Article, ArticleRelation, ArticleSpan, IngestError, Problem, SourceFormat, first_line_title,
+    Article, ArticleRelation, ArticleSpan, DeclaredLabel, IngestError, Problem, SourceFormat,
+    first_line_title,
 };
 use crate::model::{Attributes, CharIndex, CharRange};
 
@@ -90,8 +91,91 @@ pub fn read_pair(ann_path: &Path) -> Result<Vec<Article>, IngestError> {
         Err(Problem::Empty | Problem::Blank) => String::new(),
         Err(problem) => return Err(IngestError::file(ann_path, problem)),
     };
-    let article = read_standoff(&text, &map, &ann, ann_path)?;
+    let mut article = read_standoff(&text, &map, &ann, ann_path)?;
+    if let Some(dir) = ann_path.parent() {
+        article.declared_labels = declared_labels(dir);
+    }
     Ok(vec![article])
+}
+
+/// How many folders up from a document brat's configuration is looked for (brat takes the
+/// nearest `annotation.conf` of the collection or a parent).
+const CONF_LEVELS: usize = 4;
+
+/// The nearest `name` in `dir` or the folders above it.
+fn find_conf(dir: &Path, name: &str) -> Option<String> {
+    dir.ancestors()
+        .take(CONF_LEVELS + 1)
+        .map(|d| d.join(name))
+        .find(|p| p.is_file())
+        .and_then(|p| std::fs::read(p).ok())
+        .and_then(|bytes| super::decode_text(&bytes).ok())
+}
+
+/// The entity types of the collection's `annotation.conf`, in its order, with their
+/// `visual.conf` background colours (`#rrggbb` only): the corpus's own labels, for
+/// `--add-labels`. Abstract types (`!Life`) and macros are left out; event types are labels
+/// only where a `T` line uses them. A missing or odd configuration gives none: it is never a
+/// reason to refuse the documents.
+fn declared_labels(dir: &Path) -> Vec<DeclaredLabel> {
+    let Some(annotation) = find_conf(dir, "annotation.conf") else {
+        return Vec::new();
+    };
+    let mut colours = std::collections::HashMap::new();
+    if let Some(visual) = find_conf(dir, "visual.conf") {
+        let mut drawing = false;
+        for line in visual.lines() {
+            let line = line.trim();
+            if line.starts_with('[') {
+                drawing = line == "[drawing]";
+                continue;
+            }
+            let Some((name, styles)) = line.split_once(char::is_whitespace) else {
+                continue;
+            };
+            if !drawing || name.starts_with('#') {
+                continue;
+            }
+            let colour = styles.split(',').find_map(|style| {
+                let value = style.trim().strip_prefix("bgColor:")?.trim();
+                crate::model::Color::parse_hex(value).map(|_| value.to_ascii_lowercase())
+            });
+            if let Some(colour) = colour {
+                colours.insert(name.to_owned(), colour);
+            }
+        }
+    }
+    let mut labels = Vec::new();
+    let mut entities = false;
+    for line in annotation.lines() {
+        let trimmed = line.trim();
+        if trimmed.starts_with('[') {
+            entities = trimmed == "[entities]";
+            continue;
+        }
+        if !entities || trimmed.is_empty() || trimmed.starts_with(['#', '!', '<']) {
+            continue;
+        }
+        if let Some(name) = trimmed.split_whitespace().next() {
+            labels.push(DeclaredLabel {
+                name: name.to_owned(),
+                color: colours.get(name).cloned(),
+                declared: true,
+            });
+        }
+    }
+    // Colours for the types that are not entities (event triggers) too.
+    let mut others: Vec<(String, String)> = colours
+        .into_iter()
+        .filter(|(name, _)| !labels.iter().any(|l| l.name == *name))
+        .collect();
+    others.sort();
+    labels.extend(others.into_iter().map(|(name, color)| DeclaredLabel {
+        name,
+        color: Some(color),
+        declared: false,
+    }));
+    labels
 }
 
 /// Builds the article from the decoded text and `.ann`.

@@ -129,6 +129,20 @@ pub struct Article {
     /// What the reader could not hold and left out, one line each (brat's events, say),
     /// for the import to report.
     pub notes: Vec<String>,
+    /// Labels the file's collection declares (brat's `annotation.conf`), with colours where
+    /// it gives them (`visual.conf`), for `--add-labels`.
+    pub declared_labels: Vec<DeclaredLabel>,
+}
+
+/// A label a file's collection declares or colours (brat's configuration).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DeclaredLabel {
+    pub name: String,
+    /// `#rrggbb`.
+    pub color: Option<String>,
+    /// Whether it is one of the collection's labels (an entity type), to add even where no
+    /// span uses it; otherwise it only gives a used label its colour.
+    pub declared: bool,
 }
 
 /// Where a record of a stet JSONL export came from: the project's uid and how far its
@@ -153,6 +167,7 @@ impl Article {
             export: None,
             relations: Vec::new(),
             notes: Vec::new(),
+            declared_labels: Vec::new(),
         }
     }
 }

@@ -275,31 +275,21 @@ impl super::Batch<'_> {
     /// it lacks (`stet import --add-labels`): labels get the next free colour of a palette
     /// and no key, attributes take free text, and a relation kind allows the labels the
     /// documents join with it. Part of the batch's transaction.
-    pub fn add_missing_scheme(&mut self, docs: &[super::NewDocument]) -> Result<SchemeAdditions> {
+    ///
+    /// `declared` are the labels the files' collection declares (brat's `annotation.conf`):
+    /// its entity types are added even where no span uses them, and its colours are kept.
+    pub fn add_missing_scheme(
+        &mut self,
+        docs: &[super::NewDocument],
+        declared: &[crate::ingest::DeclaredLabel],
+    ) -> Result<SchemeAdditions> {
         let mut added = SchemeAdditions::default();
-        let description = "Added on import from a file that uses it.";
+        for label in declared.iter().filter(|l| l.declared) {
+            self.add_label(&label.name, declared, &mut added)?;
+        }
         for doc in docs {
             for span in &doc.spans {
-                if !self.label_ids.contains_key(&span.label) {
-                    let used: Vec<String> =
-                        self.scheme.labels.iter().map(|l| l.color.clone()).collect();
-                    let n = self.scheme.labels.len();
-                    let color = IMPORT_PALETTE
-                        .iter()
-                        .find(|c| !used.iter().any(|u| u.eq_ignore_ascii_case(c)))
-                        .unwrap_or(&IMPORT_PALETTE[n % IMPORT_PALETTE.len()]);
-                    let label = LabelDef {
-                        name: span.label.clone(),
-                        color: (*color).to_owned(),
-                        hotkey: None,
-                        description: description.to_owned(),
-                        attributes: Vec::new(),
-                    };
-                    let id = insert_label(&self.tx, &label)?;
-                    self.label_ids.insert(label.name.clone(), id);
-                    self.scheme.labels.push(label);
-                    added.labels.push(span.label.clone());
-                }
+                self.add_label(&span.label, declared, &mut added)?;
                 for name in span.attributes.keys() {
                     let Some(label) = self.scheme.labels.iter_mut().find(|l| l.name == span.label)
                     else {
@@ -312,7 +302,7 @@ impl super::Batch<'_> {
                         name: name.clone(),
                         kind: AttributeKind::Text,
                         values: Vec::new(),
-                        description: description.to_owned(),
+                        description: ADDED_ON_IMPORT.to_owned(),
                     };
                     let Some(&label_id) = self.label_ids.get(&label.name) else {
                         continue;
@@ -359,7 +349,7 @@ impl super::Batch<'_> {
                             from: vec![from.label.clone()],
                             to: vec![to.label.clone()],
                             hotkey: None,
-                            description: description.to_owned(),
+                            description: ADDED_ON_IMPORT.to_owned(),
                         };
                         insert_relation_kind(&self.tx, &kind)?;
                         self.scheme.relations.push(kind);
@@ -370,4 +360,45 @@ impl super::Batch<'_> {
         }
         Ok(added)
     }
+
+    /// Adds the label `name` if the scheme lacks it, with its declared colour if it has one,
+    /// else the palette's next free one.
+    fn add_label(
+        &mut self,
+        name: &str,
+        declared: &[crate::ingest::DeclaredLabel],
+        added: &mut SchemeAdditions,
+    ) -> Result<()> {
+        if self.label_ids.contains_key(name) {
+            return Ok(());
+        }
+        let used: Vec<String> = self.scheme.labels.iter().map(|l| l.color.clone()).collect();
+        let n = self.scheme.labels.len();
+        let color = declared
+            .iter()
+            .find(|l| l.name == name)
+            .and_then(|l| l.color.clone())
+            .unwrap_or_else(|| {
+                IMPORT_PALETTE
+                    .iter()
+                    .find(|c| !used.iter().any(|u| u.eq_ignore_ascii_case(c)))
+                    .unwrap_or(&IMPORT_PALETTE[n % IMPORT_PALETTE.len()])
+                    .to_string()
+            });
+        let label = LabelDef {
+            name: name.to_owned(),
+            color,
+            hotkey: None,
+            description: ADDED_ON_IMPORT.to_owned(),
+            attributes: Vec::new(),
+        };
+        let id = insert_label(&self.tx, &label)?;
+        self.label_ids.insert(label.name.clone(), id);
+        self.scheme.labels.push(label);
+        added.labels.push(name.to_owned());
+        Ok(())
+    }
 }
+
+/// The description of what `--add-labels` adds.
+const ADDED_ON_IMPORT: &str = "Added on import from a file that uses it.";

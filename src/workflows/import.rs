@@ -287,6 +287,8 @@ struct Prepared {
     lines: Vec<Option<usize>>,
     /// What the reader left out, one line each, naming the file.
     notes: Vec<String>,
+    /// The labels the file's collection declares (brat), for `add_labels`.
+    declared: Vec<crate::ingest::DeclaredLabel>,
     /// The documents' text, in bytes.
     bytes: usize,
 }
@@ -417,6 +419,10 @@ fn prepare(articles: Vec<Article>, path: &Path, annotator: &str) -> Prepared {
         .flat_map(|a| &a.notes)
         .map(|note| format!("{}: {note}", path.display()))
         .collect();
+    let declared = articles
+        .first()
+        .map(|a| a.declared_labels.clone())
+        .unwrap_or_default();
     let mut bytes = 0;
     let docs = articles
         .into_iter()
@@ -431,6 +437,7 @@ fn prepare(articles: Vec<Article>, path: &Path, annotator: &str) -> Prepared {
         docs,
         lines,
         notes,
+        declared,
         bytes,
     }
 }
@@ -443,12 +450,16 @@ fn insert_prepared(
     report: &mut ImportReport,
 ) -> Result<(), StoreError> {
     let Prepared {
-        docs, lines, notes, ..
+        docs,
+        lines,
+        notes,
+        declared,
+        ..
     } = prepared;
     if add_labels {
         // Added in the batch's transaction: a file refused below still leaves the scheme
         // grown, which is harmless (labels with no spans) and what the user asked for.
-        let added = batch.add_missing_scheme(&docs)?;
+        let added = batch.add_missing_scheme(&docs, &declared)?;
         if !added.is_empty() {
             report
                 .notes
