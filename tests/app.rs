@@ -626,6 +626,9 @@ fn the_agreement_window_shows_scores() {
     // list; figure agrees fully, denial/claim not at all.
     assert!(harness.query_all_by_label("0.500").count() >= 2);
     harness.get_by_label_contains("2 disagreements · exact F1 0.500");
+    // Two annotators: Cohen's κ, not Fleiss' (which only repeats it for a pair).
+    harness.get_by_label("Cohen κ");
+    assert!(harness.query_by_label("Fleiss κ").is_none());
 }
 
 #[test]

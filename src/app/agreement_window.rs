@@ -64,16 +64,20 @@ fn report_ui(ui: &mut egui::Ui, report: &AgreementReport) -> Option<Command> {
         count(report.documents.len(), "document"),
         report.documents_skipped
     ));
+    // Fleiss' κ is for three annotators or more; with two it only repeats Cohen's.
+    let fleiss = report.annotators.len() > 2;
     egui::Grid::new("agreement_scores")
         .striped(true)
         .show(ui, |ui| {
             for header in ["", "exact F1", "overlap F1", "Cohen κ", "Fleiss κ", "α_u"] {
-                ui.label(RichText::new(header).strong());
+                if header != "Fleiss κ" || fleiss {
+                    ui.label(RichText::new(header).strong());
+                }
             }
             ui.end_row();
-            scores_row(ui, "overall", &report.overall);
+            scores_row(ui, "overall", &report.overall, fleiss);
             for (label, scores) in &report.labels {
-                scores_row(ui, label, scores);
+                scores_row(ui, label, scores, fleiss);
             }
         });
     let relations = &report.relations;
@@ -127,15 +131,19 @@ fn report_ui(ui: &mut egui::Ui, report: &AgreementReport) -> Option<Command> {
     command
 }
 
-fn scores_row(ui: &mut egui::Ui, name: &str, scores: &Scores) {
+fn scores_row(ui: &mut egui::Ui, name: &str, scores: &Scores, fleiss: bool) {
     ui.label(name);
+    let fleiss = fleiss.then_some(scores.fleiss_kappa);
     for value in [
-        scores.exact_f1,
-        scores.overlap_f1,
-        scores.cohen_kappa,
-        scores.fleiss_kappa,
-        scores.alpha_u,
-    ] {
+        Some(scores.exact_f1),
+        Some(scores.overlap_f1),
+        Some(scores.cohen_kappa),
+        fleiss,
+        Some(scores.alpha_u),
+    ]
+    .into_iter()
+    .flatten()
+    {
         ui.label(fmt(value));
     }
     ui.end_row();
