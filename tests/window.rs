@@ -211,3 +211,55 @@ fn counts_read_as_words_one_span_not_one_spans() {
     press(&mut harness, Key::Num1);
     harness.get_by_label_contains("chars · 1 span · ");
 }
+
+#[test]
+fn ctrl_c_copies_the_selected_span_and_ctrl_q_closes_the_window() {
+    let setup = setup();
+    let mut harness = app(&setup);
+    two_claims(&mut harness);
+    press(&mut harness, Key::Tab);
+    // Ctrl+C arrives as a copy event, as the platform sends it.
+    harness.event(Event::Copy);
+    harness.step();
+    let copied: Vec<String> = harness
+        .output()
+        .platform_output
+        .commands
+        .iter()
+        .filter_map(|c| match c {
+            egui::OutputCommand::CopyText(text) => Some(text.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(copied, ["Kremlin spokesman Dmitry Peskov"]);
+    harness.run();
+    // The File menu shows the desktop's keys beside its items.
+    harness.get_by_label("File").click();
+    harness.run();
+    harness.get_by_label_contains("Open project…");
+    harness.get_by_label_contains("Ctrl+O");
+    harness.get_by_label_contains("Ctrl+Q");
+    press(&mut harness, Key::Escape);
+    // The press alone, so that its frame's output is the one looked at.
+    harness.event(Event::Key {
+        key: Key::Q,
+        physical_key: None,
+        pressed: true,
+        repeat: false,
+        modifiers: Modifiers::COMMAND,
+    });
+    harness.step();
+    let close_asked = |harness: &Harness<'_, StetApp>| {
+        harness
+            .output()
+            .viewport_output
+            .values()
+            .any(|v| v.commands.contains(&egui::ViewportCommand::Close))
+    };
+    let mut closing = close_asked(&harness);
+    for _ in 0..2 {
+        harness.step();
+        closing |= close_asked(&harness);
+    }
+    assert!(closing, "Ctrl+Q asks the window to close");
+}

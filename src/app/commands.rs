@@ -69,6 +69,10 @@ pub enum Command {
     /// Imports files again, adding to the scheme the labels, attributes and relation kinds
     /// they use that it lacks (the Problems window offers it after such files were refused).
     ImportAddingLabels(Vec<PathBuf>),
+    /// Copies the selected text, else the selected span's text, to the clipboard.
+    CopyText,
+    /// Closes the window (every edit is already committed).
+    Quit,
     OpenProject(PathBuf),
     NewProject(PathBuf),
     ZoomText(f32),
@@ -230,6 +234,8 @@ impl StetApp {
             Command::Answer(kind, paths) => self.answer(kind, paths),
             Command::Import(paths) => self.start_import(paths, false, ctx),
             Command::ImportAddingLabels(paths) => self.start_import(paths, true, ctx),
+            Command::CopyText => self.copy_text(ctx),
+            Command::Quit => ctx.send_viewport_cmd(egui::ViewportCommand::Close),
             Command::OpenProject(path) => self.open_project(&path, ctx)?,
             Command::NewProject(path) => self.new_project(&path, ctx)?,
             Command::ZoomText(delta) => {
@@ -399,6 +405,30 @@ impl StetApp {
             None => ids.len() - 1,
         };
         self.select_span(ids.get(next).copied());
+    }
+
+    /// Copies the selection's text, else the selected span's, and says so.
+    fn copy_text(&mut self, ctx: &egui::Context) {
+        let Some(open) = &self.session.open else {
+            return;
+        };
+        let range = self
+            .ui
+            .article
+            .selection()
+            .or_else(|| self.session.selected().map(|span| span.range));
+        let Some(range) = range else {
+            self.ui
+                .status
+                .info("Nothing to copy: select text or a span first");
+            return;
+        };
+        let text = open.text.index().slice(open.text.text(), range).to_owned();
+        self.ui.status.info(format!(
+            "Copied {}",
+            crate::model::count(text.chars().count(), "character")
+        ));
+        ctx.copy_text(text);
     }
 
     fn extend_selection(&mut self, forward: bool) {

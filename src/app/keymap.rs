@@ -34,6 +34,10 @@ pub enum Action {
     Reject,
     Link,
     CycleAttribute,
+    Copy,
+    NewProject,
+    OpenProject,
+    Quit,
 }
 
 impl Action {
@@ -68,6 +72,10 @@ impl Action {
             Self::Reject => Command::Reject,
             Self::Link => Command::StartLink,
             Self::CycleAttribute => Command::CycleAttribute(None),
+            Self::Copy => Command::CopyText,
+            Self::NewProject => Command::Ask(super::dialogs::DialogKind::NewProject),
+            Self::OpenProject => Command::Ask(super::dialogs::DialogKind::OpenProject),
+            Self::Quit => Command::Quit,
         }
     }
 }
@@ -275,6 +283,35 @@ pub const KEYMAP: &[Binding] = &[
         help: "redo (also Ctrl+Y)",
     },
     Binding {
+        action: Some(Action::Copy),
+        // The window's platform turns Ctrl+C into a copy event, not a key; read below.
+        keys: &[],
+        when: When::NotTyping,
+        text: "Ctrl+C",
+        help: "copy the selected text, or the selected span's text",
+    },
+    Binding {
+        action: Some(Action::NewProject),
+        keys: &[(CMD, Key::N)],
+        when: When::NotTyping,
+        text: "Ctrl+N",
+        help: "new project",
+    },
+    Binding {
+        action: Some(Action::OpenProject),
+        keys: &[(CMD, Key::O)],
+        when: When::NotTyping,
+        text: "Ctrl+O",
+        help: "open a project",
+    },
+    Binding {
+        action: Some(Action::Quit),
+        keys: &[(CMD, Key::Q)],
+        when: When::Always,
+        text: "Ctrl+Q",
+        help: "quit (everything is already saved)",
+    },
+    Binding {
         action: Some(Action::Undo),
         keys: &[(CMD, Key::Z)],
         when: When::NotTyping,
@@ -397,6 +434,11 @@ pub fn read_keys(input: &mut egui::InputState, context: &KeyContext<'_>) -> Vec<
             if input.consume_key(NONE, *key) {
                 commands.push(Command::ApplyLabel(label.clone()));
             }
+        }
+        let copies = input.events.len();
+        input.events.retain(|e| !matches!(e, egui::Event::Copy));
+        if input.events.len() < copies {
+            commands.push(Command::CopyText);
         }
         let question = input
             .events

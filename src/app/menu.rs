@@ -51,15 +51,8 @@ fn item_enabled(
 }
 
 fn file_menu(ui: &mut egui::Ui, state: &UiState, commands: &mut Vec<Command>) {
-    let asks = [
-        ("New project…", DialogKind::NewProject),
-        ("Open project…", DialogKind::OpenProject),
-    ];
-    for (text, kind) in asks {
-        if ui.button(text).clicked() {
-            commands.push(Command::Ask(kind));
-        }
-    }
+    item(ui, commands, "New project…", Action::NewProject);
+    item(ui, commands, "Open project…", Action::OpenProject);
     ui.menu_button("Recent projects", |ui| {
         let recent = state.recent.paths();
         if recent.is_empty() {
@@ -87,6 +80,8 @@ fn file_menu(ui: &mut egui::Ui, state: &UiState, commands: &mut Vec<Command>) {
     if ui.button("Export dataset…").clicked() {
         commands.push(Command::OpenExport);
     }
+    ui.separator();
+    item(ui, commands, "Quit", Action::Quit);
 }
 
 fn edit_menu(ui: &mut egui::Ui, session: &Session, commands: &mut Vec<Command>) {
@@ -97,6 +92,7 @@ fn edit_menu(ui: &mut egui::Ui, session: &Session, commands: &mut Vec<Command>) 
     let has_span = session.selected_span.is_some();
     item_enabled(ui, commands, has_span, "Delete span", Action::DeleteSpan);
     item_enabled(ui, commands, has_span, "Edit note", Action::EditNote);
+    item(ui, commands, "Copy", Action::Copy);
     item(ui, commands, "Find in document", Action::Find);
     ui.separator();
     let has_document = session.open.is_some();
