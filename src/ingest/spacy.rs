@@ -567,3 +567,397 @@ impl Found {
         notes
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rmp::encode::{
+        write_array_len, write_bin, write_bool, write_map_len, write_str, write_uint,
+    };
+    use std::io::Write;
+
+    const PERSON: u64 = 380;
+
+    /// A hand-made `DocBin` with attrs `[ORTH, ENT_IOB, ENT_TYPE]`, as spaCy lays it out.
+    #[derive(Default)]
+    struct Made {
+        rows: Vec<[u64; 3]>,
+        spaces: Vec<u8>,
+        lengths: Vec<u8>,
+        strings: Vec<String>,
+        groups: Vec<Vec<u8>>,
+        user_data: Vec<Vec<u8>>,
+        /// Keys left out of the message.
+        without: Vec<&'static str>,
+    }
+
+    /// A token: text, trailing space, `ENT_IOB`, entity label (a string, or a symbol id).
+    type Token = (&'static str, bool, u64, &'static str);
+
+    impl Made {
+        fn doc(mut self, tokens: &[Token], groups: Vec<u8>, title: Option<&str>) -> Self {
+            for &(text, space, iob, label) in tokens {
+                let label = if label == "PERSON" {
+                    PERSON
+                } else {
+                    self.string(label)
+                };
+                let orth = self.string(text);
+                self.rows.push([orth, iob, label]);
+                self.spaces.push(u8::from(space));
+            }
+            let len = i32::try_from(tokens.len()).unwrap();
+            self.lengths.extend_from_slice(&len.to_le_bytes());
+            self.groups.push(groups);
+            let mut user = Vec::new();
+            match title {
+                Some(title) => {
+                    write_map_len(&mut user, 1).unwrap();
+                    write_str(&mut user, "title").unwrap();
+                    write_str(&mut user, title).unwrap();
+                }
+                None => {
+                    write_map_len(&mut user, 0).unwrap();
+                }
+            }
+            self.user_data.push(user);
+            self
+        }
+
+        fn string(&mut self, text: &str) -> u64 {
+            if !text.is_empty() && !self.strings.iter().any(|s| s == text) {
+                self.strings.push(text.into());
+            }
+            string_id(text)
+        }
+
+        fn message(&self) -> Vec<u8> {
+            let mut tokens = Vec::new();
+            for row in &self.rows {
+                for value in row {
+                    tokens.extend_from_slice(&value.to_le_bytes());
+                }
+            }
+            let mut fields: Vec<(&str, Vec<u8>)> = vec![
+                ("version", encoded(|w| write_str(w, "0.1").unwrap())),
+                (
+                    "attrs",
+                    encoded(|w| {
+                        write_array_len(w, 3).unwrap();
+                        for attr in [ORTH, ENT_IOB, ENT_TYPE] {
+                            write_uint(w, attr).unwrap();
+                        }
+                    }),
+                ),
+                ("tokens", encoded(|w| write_bin(w, &tokens).unwrap())),
+                ("spaces", encoded(|w| write_bin(w, &self.spaces).unwrap())),
+                ("lengths", encoded(|w| write_bin(w, &self.lengths).unwrap())),
+                (
+                    "strings",
+                    encoded(|w| {
+                        write_array_len(w, self.strings.len() as u32).unwrap();
+                        for s in &self.strings {
+                            write_str(w, s).unwrap();
+                        }
+                    }),
+                ),
+                ("span_groups", bins(&self.groups)),
+                ("user_data", bins(&self.user_data)),
+            ];
+            fields.retain(|(key, _)| !self.without.contains(key));
+            let mut message = Vec::new();
+            write_map_len(&mut message, fields.len() as u32).unwrap();
+            for (key, value) in fields {
+                write_str(&mut message, key).unwrap();
+                message.extend(value);
+            }
+            message
+        }
+
+        fn bytes(&self) -> Vec<u8> {
+            zlib(&self.message())
+        }
+    }
+
+    fn encoded(write: impl FnOnce(&mut Vec<u8>)) -> Vec<u8> {
+        let mut out = Vec::new();
+        write(&mut out);
+        out
+    }
+
+    fn bins(list: &[Vec<u8>]) -> Vec<u8> {
+        encoded(|w| {
+            write_array_len(w, list.len() as u32).unwrap();
+            for bytes in list {
+                write_bin(w, bytes).unwrap();
+            }
+        })
+    }
+
+    fn zlib(bytes: &[u8]) -> Vec<u8> {
+        let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+        z.write_all(bytes).unwrap();
+        z.finish().unwrap()
+    }
+
+    /// One span group's bytes, each span `(label id, start token, end token)`.
+    fn group(name: &str, spans: &[(u64, i32, i32)]) -> Vec<u8> {
+        encoded(|w| {
+            write_map_len(w, 3).unwrap();
+            write_str(w, "name").unwrap();
+            write_str(w, name).unwrap();
+            write_str(w, "attrs").unwrap();
+            write_map_len(w, 0).unwrap();
+            write_str(w, "spans").unwrap();
+            write_array_len(w, spans.len() as u32).unwrap();
+            for &(label, start, end) in spans {
+                let mut packed = vec![0u8; 16];
+                packed.extend_from_slice(&label.to_be_bytes());
+                for v in [start, end, 0, 0] {
+                    packed.extend_from_slice(&v.to_be_bytes());
+                }
+                write_bin(w, &packed).unwrap();
+            }
+        })
+    }
+
+    /// `SpanGroups` bytes as spaCy 3.3+ writes them: `{group bytes: [keys]}`.
+    fn groups(list: &[(Vec<u8>, &[&str])]) -> Vec<u8> {
+        encoded(|w| {
+            write_map_len(w, list.len() as u32).unwrap();
+            for (group, keys) in list {
+                write_bin(w, group).unwrap();
+                write_array_len(w, keys.len() as u32).unwrap();
+                for key in *keys {
+                    write_str(w, key).unwrap();
+                }
+            }
+        })
+    }
+
+    fn read(bytes: &[u8]) -> Result<Vec<Article>, IngestError> {
+        read_docbin(bytes, Path::new("data.spacy"))
+    }
+
+    fn spans(article: &Article) -> Vec<(usize, usize, &str, String)> {
+        let mut all: Vec<_> = article
+            .spans
+            .iter()
+            .map(|s| {
+                let text: String = article
+                    .text
+                    .chars()
+                    .skip(s.range.start)
+                    .take(s.range.end - s.range.start)
+                    .collect();
+                (s.range.start, s.range.end, s.label.as_str(), text)
+            })
+            .collect();
+        all.sort();
+        all
+    }
+
+    /// "Peskov said “no” 🚢 in Moscow.": Peskov a PERSON (a symbol), Moscow a GPE.
+    fn peskov() -> Vec<Token> {
+        vec![
+            ("Peskov", true, 3, "PERSON"),
+            ("said", true, 2, ""),
+            ("“", false, 2, ""),
+            ("no", false, 2, ""),
+            ("”", true, 2, ""),
+            ("🚢", true, 2, ""),
+            ("in", true, 2, ""),
+            ("Moscow", false, 3, "GPE"),
+            (".", false, 2, ""),
+        ]
+    }
+
+    #[test]
+    fn the_text_is_the_tokens_and_their_spaces_and_entities_are_spans() {
+        let made = Made::default().doc(&peskov(), NO_GROUPS.to_vec(), None);
+        let articles = read(&made.bytes()).unwrap();
+        let [article] = &articles[..] else {
+            panic!("{articles:?}")
+        };
+        assert_eq!(article.text, "Peskov said “no” 🚢 in Moscow.");
+        assert_eq!(article.title, "Peskov said “no” 🚢 in Moscow.");
+        assert_eq!(article.format, SourceFormat::Spacy);
+        // Code points: the ship is one.
+        assert_eq!(
+            spans(article),
+            [
+                (0, 6, "PERSON", "Peskov".into()),
+                (22, 28, "GPE", "Moscow".into())
+            ]
+        );
+        assert!(article.notes.is_empty());
+        assert!(!article.meta.contains_key("spacy_spans_keys"));
+    }
+
+    #[test]
+    fn every_group_is_read_and_entities_a_group_holds_are_not_doubled() {
+        // "Kyiv  denied it.": "Kyiv" with a trailing space, then a whitespace token.
+        let tokens: Vec<Token> = vec![
+            ("Kyiv", true, 3, "source"),
+            (" ", false, 2, ""),
+            ("denied", true, 3, "PERSON"),
+            ("it", false, 1, "PERSON"),
+            (".", false, 2, ""),
+        ];
+        let source = string_id("source");
+        let claim = string_id("claim");
+        let sc = group(
+            "sc",
+            &[
+                (source, 0, 2), // "Kyiv  ": its entity is "Kyiv".
+                (claim, 2, 5),  // "denied it."
+                (0, 0, 1),      // No label.
+                (claim, 3, 3),  // No tokens.
+            ],
+        );
+        let ruler = group("ruler", &[(claim, 2, 5), (source, 4, 5)]);
+        let made = Made::default()
+            .doc(
+                &tokens,
+                groups(&[(sc, &["sc"]), (ruler, &["ruler", "copy"])]),
+                Some("Kyiv\ndenies"),
+            )
+            .doc(&[("Hi", false, 2, "")], NO_GROUPS.to_vec(), None);
+        let mut made = made;
+        made.string("claim");
+        let articles = read(&made.bytes()).unwrap();
+        let article = &articles[0];
+        assert_eq!(article.text, "Kyiv  denied it.");
+        assert_eq!(article.title, "Kyiv denies");
+        assert_eq!(
+            spans(article),
+            [
+                (0, 6, "source", "Kyiv  ".into()),
+                (6, 15, "PERSON", "denied it".into()),
+                (6, 16, "claim", "denied it.".into()),
+                (15, 16, "source", ".".into()),
+            ]
+        );
+        assert_eq!(
+            article.meta["spacy_spans_keys"],
+            serde_json::json!(["sc", "ruler", "copy"])
+        );
+        assert_eq!(
+            article.notes,
+            [
+                "left out 1 span with no label",
+                "left out 1 span covering no token"
+            ]
+        );
+        assert_eq!(articles[1].text, "Hi");
+    }
+
+    #[test]
+    fn an_older_spacys_list_of_groups_is_keyed_by_their_names() {
+        let label = string_id("claim");
+        let list = encoded(|w| {
+            write_array_len(w, 1).unwrap();
+            write_bin(w, &group("claims", &[(label, 0, 1)])).unwrap();
+        });
+        let mut made = Made::default().doc(&[("Yes", false, 0, "")], list, None);
+        made.string("claim");
+        let article = &read(&made.bytes()).unwrap()[0];
+        assert_eq!(spans(article), [(0, 3, "claim", "Yes".into())]);
+        assert_eq!(
+            article.meta["spacy_spans_keys"],
+            serde_json::json!(["claims"])
+        );
+    }
+
+    #[test]
+    fn unknown_spaces_are_spaces_after_every_token_as_spacy_reads_them() {
+        let made = Made::default().doc(&[("a", false, 2, ""), ("b", false, 2, "")], vec![], None);
+        let mut message = made.message();
+        // Append "flags": [{"has_unknown_spaces": true}] to the map of 8 entries.
+        assert_eq!(message[0], 0x88);
+        message[0] = 0x89;
+        write_str(&mut message, "flags").unwrap();
+        write_array_len(&mut message, 1).unwrap();
+        write_map_len(&mut message, 1).unwrap();
+        write_str(&mut message, "has_unknown_spaces").unwrap();
+        write_bool(&mut message, true).unwrap();
+        assert_eq!(read(&zlib(&message)).unwrap()[0].text, "a b ");
+    }
+
+    #[test]
+    fn malformed_files_are_refused_in_one_line_naming_the_problem() {
+        let good = || Made::default().doc(&peskov(), NO_GROUPS.to_vec(), None);
+        let mut no_tokens = good();
+        no_tokens.without.push("tokens");
+        let mut lost_string = good();
+        lost_string.strings.retain(|s| s != "Moscow");
+        let past_end = Made::default().doc(
+            &[("Yes", false, 0, "")],
+            groups(&[(group("sc", &[(PERSON, 0, 2)]), &["sc"])]),
+            None,
+        );
+        let inside =
+            Made::default().doc(&[("a", true, 2, ""), ("b", false, 1, "GPE")], vec![], None);
+        let mut lengths = good();
+        lengths.lengths = 3i32.to_le_bytes().to_vec();
+        let cases: Vec<(Vec<u8>, String)> = vec![
+            (Vec::new(), "the file is empty".into()),
+            (b"Peskov said".to_vec(), "not zlib-compressed".into()),
+            (zlib(b"\xc1"), "not msgpack inside".into()),
+            (zlib(b"\x93\x01"), "not msgpack inside".into()),
+            (zlib(b"\x80"), "no `attrs`".into()),
+            (no_tokens.bytes(), "no `tokens`".into()),
+            (
+                lost_string.bytes(),
+                format!(
+                    "document 1: token 8: string id {} is not in",
+                    string_id("Moscow")
+                ),
+            ),
+            (
+                past_end.bytes(),
+                "span 1: tokens 0..2 are past the end".into(),
+            ),
+            (
+                inside.bytes(),
+                "token 2: ENT_IOB is I (inside) where no entity began".into(),
+            ),
+            (
+                lengths.bytes(),
+                "`lengths` add up to 3 tokens, `tokens` has 9".into(),
+            ),
+        ];
+        for (bytes, problem) in cases {
+            let err = read(&bytes).unwrap_err().to_string();
+            assert!(err.starts_with("data.spacy: "), "{err}");
+            assert!(err.contains(&problem), "{err} (wanted {problem:?})");
+            assert!(!err.contains('\n'), "{err}");
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+        /// Any change to a good message's bytes is read or refused, never a panic.
+        #[test]
+        fn damaged_docbins_never_panic(
+            flips in proptest::collection::vec((0usize..4096, 0u8..=255), 1..6),
+            cut in 0usize..4096,
+        ) {
+            let label = string_id("claim");
+            let mut made = Made::default().doc(
+                &peskov(),
+                groups(&[(group("sc", &[(label, 0, 2)]), &["sc"])]),
+                Some("A title"),
+            );
+            made.string("claim");
+            let mut message = made.message();
+            for (at, byte) in flips {
+                let len = message.len();
+                message[at % len] = byte;
+            }
+            message.truncate(message.len() - cut % message.len() / 8);
+            let _ = read(&zlib(&message));
+            let _ = read(&message);
+        }
+    }
+}
