@@ -10,6 +10,8 @@
 
 #[path = "common/cli.rs"]
 mod cli;
+#[path = "common/needs.rs"]
+mod needs;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -664,4 +666,74 @@ fn every_format_stet_writes_reads_back_to_the_same_spans() {
     assert!(want.contains(&("quote".into(), "“thepresidentswilldecidethemselves”".into())));
     assert_eq!(want.len(), 6);
     assert_eq!(words(&back), want);
+}
+
+/// Writes a `DocBin` with spaCy itself, to `argv[1]`, and prints each `Doc`'s title, text and
+/// spans (`doc.ents` and every span group, as Python's code-point offsets).
+const SPACY_DOCBIN_SCRIPT: &str = r#"
+import json, sys
+import spacy
+from spacy.tokens import DocBin, Span
+
+nlp = spacy.blank("en")
+a = nlp("Peskov said “no” 🚢 in Moscow.\n\nKyiv  denied it.")
+a.ents = [Span(a, 0, 1, "PERSON"), Span(a, 7, 8, "GPE"), Span(a, 10, 11, "GPE")]
+a.spans["sc"] = [Span(a, 0, 2, "source"), Span(a, 2, 5, "quote"), Span(a, 2, 4, "quote")]
+a.spans["claims"] = [Span(a, 10, 15, "denial")]
+a.user_data["title"] = "Peskov on Moscow"
+b = nlp("Only entities here, in Berlin.\nAnd Ленинград.")
+b.ents = [Span(b, 5, 6, "GPE"), Span(b, 9, 10, "GPE")]
+DocBin(docs=[a, b], store_user_data=True).to_disk(sys.argv[1])
+out = []
+for doc, title in [(a, "Peskov on Moscow"), (b, "Only entities here, in Berlin.")]:
+    spans = {(s.start_char, s.end_char, s.label_) for s in doc.ents}
+    spans |= {(s.start_char, s.end_char, s.label_) for g in doc.spans.values() for s in g}
+    out.append({"title": title, "text": doc.text, "spans": sorted(spans)})
+print(json.dumps(out))
+"#;
+
+#[test]
+fn a_docbin_made_by_spacy_imports_with_its_texts_and_spans() {
+    let test = "a_docbin_made_by_spacy_imports_with_its_texts_and_spans";
+    let Some(python) = needs::python().filter(|_| needs::or_skip(test, needs::python_missing()))
+    else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let docbin = dir.path().join("made-by-spacy.spacy");
+    let output = std::process::Command::new(&python)
+        .args(["-c", SPACY_DOCBIN_SCRIPT])
+        .arg(&docbin)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    let want: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let project = dir.path().join("spacy.stet");
+    let (stdout, stderr, ok) = import(&project, &[docbin], &["--add-labels"]);
+    assert!(ok, "{stderr}");
+    assert!(
+        stdout.contains("imported 2 documents and 9 spans"),
+        "{stdout}"
+    );
+    let got: Vec<Value> = export_jsonl(&project)
+        .iter()
+        .map(|record| {
+            let mut spans: Vec<(u64, u64, String)> = record["spans"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|s| {
+                    (
+                        s["start"].as_u64().unwrap(),
+                        s["end"].as_u64().unwrap(),
+                        s["label"].as_str().unwrap().to_owned(),
+                    )
+                })
+                .collect();
+            spans.sort();
+            serde_json::json!({"title": record["title"], "text": record["text"], "spans": spans})
+        })
+        .collect();
+    assert_eq!(Value::from(got), want);
 }
