@@ -10,6 +10,8 @@
 
 #[path = "common/cli.rs"]
 mod cli;
+#[path = "common/export_fixture.rs"]
+mod fixture;
 #[path = "common/needs.rs"]
 mod needs;
 
@@ -736,4 +738,36 @@ fn a_docbin_made_by_spacy_imports_with_its_texts_and_spans() {
         })
         .collect();
     assert_eq!(Value::from(got), want);
+}
+
+#[test]
+fn stets_docbin_of_nested_overlapping_and_whitespace_spans_reads_back_to_the_same_spans() {
+    // The export fixture: spans that nest, overlap, cut a word or cover only whitespace, an
+    // emoji, combining marks, a no-break space, a tab and CRLF.
+    let dir = tempfile::tempdir().unwrap();
+    let first = fixture::build(dir.path());
+    let original = export_jsonl(&first);
+    let out = dir.path().join("fixture.spacy");
+    stdout_of(
+        stet()
+            .args(["export", "--format", "spacy", "--project"])
+            .arg(&first)
+            .arg("--out")
+            .arg(&out),
+    );
+    let again = dir.path().join("again.stet");
+    let (_, stderr, ok) = import(&again, &[out], &["--add-labels"]);
+    assert!(ok, "{stderr}");
+    let back = export_jsonl(&again);
+    let texts = |records: &[Value]| -> Vec<String> {
+        let mut all: Vec<String> = records
+            .iter()
+            .map(|r| r["text"].as_str().unwrap().to_owned())
+            .collect();
+        all.sort();
+        all
+    };
+    assert_eq!(texts(&back), texts(&original));
+    assert!(span_count(&original) > 10);
+    assert_eq!(span_set(&back, false), span_set(&original, false));
 }
