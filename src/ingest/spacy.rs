@@ -274,7 +274,8 @@ impl<'a> DocBin<'a> {
     }
 
     /// `doc.ents` of the token rows, as spaCy's `Doc.ents` reads `ENT_IOB`: B begins an
-    /// entity (of no type: none), I continues one, O and "" end it.
+    /// entity (none when its `ENT_TYPE` is empty), I continues one (an I with none to
+    /// continue is an error, as in spaCy), O and "" end it.
     fn entities(&self, rows: Range<usize>) -> Result<Vec<(Range<usize>, &'a str)>, String> {
         let Some(iob) = self.iob else {
             return Ok(Vec::new());
