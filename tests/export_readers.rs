@@ -21,15 +21,6 @@ use stet::export::{ExportFilter, ExportFormat, labelstudio_config};
 use stet::store::{Access, Project};
 use stet::workflows::export::{write_into, write_to};
 
-/// The Python to run the checkers with, if there is one.
-fn python() -> Option<PathBuf> {
-    if let Some(path) = std::env::var_os("STET_PYTHON") {
-        return Some(PathBuf::from(path));
-    }
-    let venv = Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv/bin/python");
-    venv.exists().then_some(venv)
-}
-
 /// A project with the fixture and a place for exports.
 struct Setup {
     dir: tempfile::TempDir,
@@ -78,11 +69,8 @@ impl Setup {
 
 /// Runs a checker; prints why it did not when there is no Python.
 fn run_checker(script: &str, args: &[&Path]) {
-    let python = python();
-    let missing = python.is_none().then(|| {
-        "no Python with the readers (set STET_PYTHON or run .ci/run to make .venv)".to_owned()
-    });
-    let Some(python) = python.filter(|_| needs::or_skip(script, missing)) else {
+    let Some(python) = needs::python().filter(|_| needs::or_skip(script, needs::python_missing()))
+    else {
         return;
     };
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/python");

@@ -10,6 +10,10 @@
 
 #[path = "common/cli.rs"]
 mod cli;
+#[path = "common/export_fixture.rs"]
+mod fixture;
+#[path = "common/needs.rs"]
+mod needs;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -611,6 +615,7 @@ fn every_format_stet_writes_reads_back_to_the_same_spans() {
         ("labelstudio", "out-ls.json", true),
         ("brat", "out-brat", true),
         ("webanno", "out-webanno", false),
+        ("spacy", "out.spacy", false),
     ] {
         let out = dir.path().join(out);
         stdout_of(
@@ -629,7 +634,8 @@ fn every_format_stet_writes_reads_back_to_the_same_spans() {
             span_set(&original, annotators),
             "{format}"
         );
-        if format != "webanno" {
+        // A DocBin keeps no attributes.
+        if format != "webanno" && format != "spacy" {
             let verdicts: Vec<&Value> = back
                 .iter()
                 .flat_map(|r| r["spans"].as_array().unwrap())
@@ -672,4 +678,106 @@ fn every_format_stet_writes_reads_back_to_the_same_spans() {
     assert!(want.contains(&("quote".into(), "“thepresidentswilldecidethemselves”".into())));
     assert_eq!(want.len(), 6);
     assert_eq!(words(&back), want);
+}
+
+/// Writes a `DocBin` with spaCy itself, to `argv[1]`, and prints each `Doc`'s title, text and
+/// spans (`doc.ents` and every span group, as Python's code-point offsets).
+const SPACY_DOCBIN_SCRIPT: &str = r#"
+import json, sys
+import spacy
+from spacy.tokens import DocBin, Span
+
+nlp = spacy.blank("en")
+a = nlp("Peskov said “no” 🚢 in Moscow.\n\nKyiv  denied it.")
+a.ents = [Span(a, 0, 1, "PERSON"), Span(a, 7, 8, "GPE"), Span(a, 10, 11, "GPE")]
+a.spans["sc"] = [Span(a, 0, 2, "source"), Span(a, 2, 5, "quote"), Span(a, 2, 4, "quote")]
+a.spans["claims"] = [Span(a, 10, 15, "denial")]
+a.user_data["title"] = "Peskov on Moscow"
+b = nlp("Only entities here, in Berlin.\nAnd Ленинград.")
+b.ents = [Span(b, 5, 6, "GPE"), Span(b, 9, 10, "GPE")]
+DocBin(docs=[a, b], store_user_data=True).to_disk(sys.argv[1])
+out = []
+for doc, title in [(a, "Peskov on Moscow"), (b, "Only entities here, in Berlin.")]:
+    spans = {(s.start_char, s.end_char, s.label_) for s in doc.ents}
+    spans |= {(s.start_char, s.end_char, s.label_) for g in doc.spans.values() for s in g}
+    out.append({"title": title, "text": doc.text, "spans": sorted(spans)})
+print(json.dumps(out))
+"#;
+
+#[test]
+fn a_docbin_made_by_spacy_imports_with_its_texts_and_spans() {
+    let test = "a_docbin_made_by_spacy_imports_with_its_texts_and_spans";
+    let Some(python) = needs::python().filter(|_| needs::or_skip(test, needs::python_missing()))
+    else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let docbin = dir.path().join("made-by-spacy.spacy");
+    let output = std::process::Command::new(&python)
+        .args(["-c", SPACY_DOCBIN_SCRIPT])
+        .arg(&docbin)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    let want: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let project = dir.path().join("spacy.stet");
+    let (stdout, stderr, ok) = import(&project, &[docbin], &["--add-labels"]);
+    assert!(ok, "{stderr}");
+    assert!(
+        stdout.contains("imported 2 documents and 9 spans"),
+        "{stdout}"
+    );
+    let got: Vec<Value> = export_jsonl(&project)
+        .iter()
+        .map(|record| {
+            let mut spans: Vec<(u64, u64, String)> = record["spans"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|s| {
+                    (
+                        s["start"].as_u64().unwrap(),
+                        s["end"].as_u64().unwrap(),
+                        s["label"].as_str().unwrap().to_owned(),
+                    )
+                })
+                .collect();
+            spans.sort();
+            serde_json::json!({"title": record["title"], "text": record["text"], "spans": spans})
+        })
+        .collect();
+    assert_eq!(Value::from(got), want);
+}
+
+#[test]
+fn stets_docbin_of_nested_overlapping_and_whitespace_spans_reads_back_to_the_same_spans() {
+    // The export fixture: spans that nest, overlap, cut a word or cover only whitespace, an
+    // emoji, combining marks, a no-break space, a tab and CRLF.
+    let dir = tempfile::tempdir().unwrap();
+    let first = fixture::build(dir.path());
+    let original = export_jsonl(&first);
+    let out = dir.path().join("fixture.spacy");
+    stdout_of(
+        stet()
+            .args(["export", "--format", "spacy", "--project"])
+            .arg(&first)
+            .arg("--out")
+            .arg(&out),
+    );
+    let again = dir.path().join("again.stet");
+    let (_, stderr, ok) = import(&again, &[out], &["--add-labels"]);
+    assert!(ok, "{stderr}");
+    let back = export_jsonl(&again);
+    let texts = |records: &[Value]| -> Vec<String> {
+        let mut all: Vec<String> = records
+            .iter()
+            .map(|r| r["text"].as_str().unwrap().to_owned())
+            .collect();
+        all.sort();
+        all
+    };
+    assert_eq!(texts(&back), texts(&original));
+    assert!(span_count(&original) > 10);
+    assert_eq!(span_set(&back, false), span_set(&original, false));
 }

@@ -27,12 +27,9 @@
 //! `[ORTH, ENT_IOB, ENT_TYPE, SENT_START]`, the token rows as little-endian `uint64`, the
 //! trailing-space flags, the lengths as `int32`, the strings the hashes stand for, and per
 //! document its span groups (`spacy/tokens/span_group.pyx`). Strings are spaCy's ids
-//! ([`strings`]). The whole file is one msgpack map whose arrays carry their lengths first, so
-//! the arrays are built in memory (about 33 bytes per token, plus each distinct string once)
-//! and written at the end.
-
-mod strings;
-mod symbols;
+//! ([`crate::model::spacy_strings`]). The whole file is one msgpack map whose arrays carry
+//! their lengths first, so the arrays are built in memory (about 33 bytes per token, plus each
+//! distinct string once) and written at the end. `crate::ingest`'s spaCy reader reads it back.
 
 use std::collections::BTreeSet;
 use std::io::Write;
@@ -42,7 +39,7 @@ use super::conll::outermost;
 use super::tokens::{Tokenized, tokenize};
 use super::{ExportDocument, ExportError, ExportHeader, ExportSummary};
 use crate::model::CharRange;
-use strings::string_id;
+use crate::model::spacy_strings::string_id;
 
 /// The span key when none is given (spaCy's `spancat` default).
 pub const DEFAULT_SPANS_KEY: &str = "sc";

@@ -1,5 +1,6 @@
 //! Article readers: one [`Article`] out of each text, Markdown, newswire, HTML or XML file, and
-//! one per line of a JSONL file.
+//! one per line of a JSONL file, per document of a CoNLL or WebAnno file, per `Doc` of a spaCy
+//! `DocBin`.
 //!
 //! Readers never panic on any input: bad input is an [`IngestError`] naming the file (and the
 //! line, for JSONL). A file is read whole or not at all.
@@ -12,6 +13,7 @@ mod labelstudio;
 mod markup;
 mod plain;
 mod sniff;
+mod spacy;
 mod walk;
 mod webanno;
 
@@ -38,6 +40,7 @@ pub enum SourceFormat {
     LabelStudio,
     WebAnno,
     Conll,
+    Spacy,
 }
 
 impl SourceFormat {
@@ -54,6 +57,7 @@ impl SourceFormat {
             Self::LabelStudio => "labelstudio",
             Self::WebAnno => "webanno",
             Self::Conll => "conll",
+            Self::Spacy => "spacy",
         }
     }
 }
@@ -79,6 +83,8 @@ pub enum FileKind {
     WebAnno,
     /// `.ann`: a brat standoff file, read with the `.txt` of the same name beside it.
     Brat,
+    /// `.spacy`: a spaCy `DocBin`, read as bytes (never decoded as text).
+    Spacy,
 }
 
 impl FileKind {
@@ -96,14 +102,14 @@ impl FileKind {
             | "train" | "testa" | "testb" => Some(Self::Conll),
             "tsv" => Some(Self::WebAnno),
             "ann" => Some(Self::Brat),
+            "spacy" => Some(Self::Spacy),
             _ => None,
         }
     }
 }
 
 /// The extensions stet reads, for messages about skipped files.
-pub const KNOWN_EXTENSIONS: &str =
-    ".txt .md .html .htm .xml .jsonl .json .conll .iob .bio .bioes .tsv (WebAnno) .ann (brat)";
+pub const KNOWN_EXTENSIONS: &str = ".txt .md .html .htm .xml .jsonl .json .conll .iob .bio .bioes .tsv (WebAnno) .ann (brat) .spacy";
 
 /// One article read from a file.
 #[derive(Clone, Debug, PartialEq)]
@@ -334,6 +340,9 @@ pub fn read_file_with(
         };
         IngestError::file(path, problem)
     })?;
+    if kind == FileKind::Spacy {
+        return spacy::read_docbin(&bytes, path);
+    }
     let text = decode_owned(bytes).map_err(|problem| IngestError::file(path, problem))?;
     read_decoded(text, kind, path, options)
 }
@@ -341,6 +350,9 @@ pub fn read_file_with(
 /// Reads the articles in a file's bytes; `path` names the file in errors and decides
 /// Markdown title handling.
 pub fn read_bytes(bytes: &[u8], kind: FileKind, path: &Path) -> Result<Vec<Article>, IngestError> {
+    if kind == FileKind::Spacy {
+        return spacy::read_docbin(bytes, path);
+    }
     let text = decode_text(bytes).map_err(|problem| IngestError::file(path, problem))?;
     read_decoded(text, kind, path, &ReadOptions::default())
 }
@@ -367,6 +379,11 @@ fn read_decoded(
         FileKind::Brat => Err(IngestError::file(
             path,
             Problem::Record("a brat .ann is read with the .txt beside it".into()),
+        )),
+        // Read from its bytes before any decoding; a DocBin is never text.
+        FileKind::Spacy => Err(IngestError::file(
+            path,
+            Problem::Record("a spaCy DocBin is read from its bytes, not as text".into()),
         )),
     }
 }

@@ -4,6 +4,7 @@
 
 mod identity;
 mod scheme;
+pub mod spacy_strings;
 mod span;
 mod text;
 mod words;

@@ -4,6 +4,24 @@
 
 #![allow(dead_code)]
 
+use std::path::{Path, PathBuf};
+
+/// The Python with the readers (spaCy…): `$STET_PYTHON`, else the project's `.venv`, if any.
+pub fn python() -> Option<PathBuf> {
+    if let Some(path) = std::env::var_os("STET_PYTHON") {
+        return Some(PathBuf::from(path));
+    }
+    let venv = Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv/bin/python");
+    venv.exists().then_some(venv)
+}
+
+/// Why the Python readers cannot run here, if they cannot.
+pub fn python_missing() -> Option<String> {
+    python().is_none().then(|| {
+        "no Python with the readers (set STET_PYTHON or run .ci/run to make .venv)".to_owned()
+    })
+}
+
 /// Skips (returns `false`) or, under CI, fails when `missing` says something is missing.
 pub fn or_skip(test: &str, missing: Option<String>) -> bool {
     let Some(why) = missing else {

@@ -9,10 +9,12 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use super::symbols::SYMBOLS;
+mod symbols;
+
+use symbols::SYMBOLS;
 
 /// spaCy's id for `text`: 0, a symbol id, or the MurmurHash64A of its UTF-8 bytes (seed 1).
-pub(crate) fn string_id(text: &str) -> u64 {
+pub fn string_id(text: &str) -> u64 {
     if text.is_empty() {
         return 0;
     }
@@ -20,6 +22,14 @@ pub(crate) fn string_id(text: &str) -> u64 {
         return id;
     }
     murmurhash64a(text.as_bytes(), 1)
+}
+
+/// The reserved symbol whose id is `id`, if `id` is one (0 is the empty string).
+pub fn symbol(id: u64) -> Option<&'static str> {
+    usize::try_from(id)
+        .ok()
+        .and_then(|i| SYMBOLS.get(i))
+        .copied()
 }
 
 /// The reserved symbols by name.
