@@ -263,3 +263,44 @@ fn ctrl_c_copies_the_selected_span_and_ctrl_q_closes_the_window() {
     }
     assert!(closing, "Ctrl+Q asks the window to close");
 }
+
+#[test]
+fn the_keyboard_scrolls_a_long_article_by_pages_lines_and_to_either_end() {
+    let setup = setup();
+    let long = setup.dir.join("long.txt");
+    let text: String = (1..=300)
+        .map(|n| format!("Paragraph {n}: the ministry said exports rose again this week.\n\n"))
+        .collect();
+    std::fs::write(&long, &text).unwrap();
+    let dialogs = ScriptedDialogs::new([Picked::Chosen(vec![long])]);
+    let mut harness = app_on(&setup.project, dialogs);
+    file_menu(&mut harness, "Import articles…");
+    wait_for_status(&mut harness, "Imported 1 document");
+    harness.run();
+    let last = harness.state().open_text().unwrap().trim_end().chars().count() - 1;
+    let height = harness.ctx.content_rect().height();
+    let top = |harness: &Harness<'_, StetApp>| rect_of(harness, 0).top();
+    let start = top(&harness);
+
+    press(&mut harness, Key::PageDown);
+    let paged = start - top(&harness);
+    assert!(
+        paged > height * 0.5 && paged < height,
+        "a page is most of the view: moved {paged} of {height}"
+    );
+    press(&mut harness, Key::ArrowDown);
+    assert!(start - top(&harness) > paged, "↓ goes on a little");
+    press(&mut harness, Key::PageUp);
+    press(&mut harness, Key::ArrowUp);
+    assert!((top(&harness) - start).abs() < 1.0, "back at the top");
+
+    press_with(&mut harness, Modifiers::COMMAND, Key::End);
+    harness.run();
+    let end = rect_of(&harness, last);
+    assert!(
+        end.bottom() <= height && end.top() > height * 0.5,
+        "the last line is in view at the bottom: {end:?} in {height}"
+    );
+    press(&mut harness, Key::Home);
+    assert!((top(&harness) - start).abs() < 1.0, "Home is the top again");
+}

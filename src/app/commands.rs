@@ -73,6 +73,8 @@ pub enum Command {
     CopyText,
     /// Closes the window (every edit is already committed).
     Quit,
+    /// Scrolls the article from the keyboard.
+    Scroll(super::article_view::ScrollRequest),
     OpenProject(PathBuf),
     NewProject(PathBuf),
     ZoomText(f32),
@@ -136,6 +138,7 @@ impl Command {
                 | Self::ToggleShortcuts
                 | Self::ShowAgreement
                 | Self::OpenExport
+                | Self::Scroll(_)
         )
     }
 }
@@ -235,6 +238,7 @@ impl StetApp {
             Command::Import(paths) => self.start_import(paths, false, ctx),
             Command::ImportAddingLabels(paths) => self.start_import(paths, true, ctx),
             Command::CopyText => self.copy_text(ctx),
+            Command::Scroll(request) => self.ui.article.scroll(request),
             Command::Quit => ctx.send_viewport_cmd(egui::ViewportCommand::Close),
             Command::OpenProject(path) => self.open_project(&path, ctx)?,
             Command::NewProject(path) => self.new_project(&path, ctx)?,

@@ -38,6 +38,18 @@ pub enum Action {
     NewProject,
     OpenProject,
     Quit,
+    Scroll(Scroll),
+}
+
+/// Which way the keyboard scrolls the article.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scroll {
+    PageDown,
+    PageUp,
+    LineDown,
+    LineUp,
+    Home,
+    End,
 }
 
 impl Action {
@@ -76,6 +88,17 @@ impl Action {
             Self::NewProject => Command::Ask(super::dialogs::DialogKind::NewProject),
             Self::OpenProject => Command::Ask(super::dialogs::DialogKind::OpenProject),
             Self::Quit => Command::Quit,
+            Self::Scroll(scroll) => {
+                use super::article_view::ScrollRequest;
+                Command::Scroll(match scroll {
+                    Scroll::PageDown => ScrollRequest::Pages(1.0),
+                    Scroll::PageUp => ScrollRequest::Pages(-1.0),
+                    Scroll::LineDown => ScrollRequest::Lines(3.0),
+                    Scroll::LineUp => ScrollRequest::Lines(-3.0),
+                    Scroll::Home => ScrollRequest::Home,
+                    Scroll::End => ScrollRequest::End,
+                })
+            }
         }
     }
 }
@@ -281,6 +304,48 @@ pub const KEYMAP: &[Binding] = &[
         when: When::NotTyping,
         text: "Ctrl+Shift+Z",
         help: "redo (also Ctrl+Y)",
+    },
+    Binding {
+        action: Some(Action::Scroll(Scroll::PageDown)),
+        keys: &[(NONE, Key::PageDown), (NONE, Key::Space)],
+        when: When::NotTyping,
+        text: "PageDown, Space",
+        help: "scroll down a page",
+    },
+    Binding {
+        action: Some(Action::Scroll(Scroll::PageUp)),
+        keys: &[(NONE, Key::PageUp), (SHIFT, Key::Space)],
+        when: When::NotTyping,
+        text: "PageUp, Shift+Space",
+        help: "scroll up a page",
+    },
+    Binding {
+        action: Some(Action::Scroll(Scroll::LineDown)),
+        keys: &[(NONE, Key::ArrowDown)],
+        when: When::NotTyping,
+        text: "↓",
+        help: "scroll down a little",
+    },
+    Binding {
+        action: Some(Action::Scroll(Scroll::LineUp)),
+        keys: &[(NONE, Key::ArrowUp)],
+        when: When::NotTyping,
+        text: "↑",
+        help: "scroll up a little",
+    },
+    Binding {
+        action: Some(Action::Scroll(Scroll::Home)),
+        keys: &[(CMD, Key::Home), (NONE, Key::Home)],
+        when: When::NotTyping,
+        text: "Home, Ctrl+Home",
+        help: "go to the top of the document",
+    },
+    Binding {
+        action: Some(Action::Scroll(Scroll::End)),
+        keys: &[(CMD, Key::End), (NONE, Key::End)],
+        when: When::NotTyping,
+        text: "End, Ctrl+End",
+        help: "go to the end of the document",
     },
     Binding {
         action: Some(Action::Copy),

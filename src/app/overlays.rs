@@ -63,13 +63,19 @@ fn shortcuts(ctx: &egui::Context, bounds: Rect, state: &mut UiState) {
         .collapsible(false)
         .resizable(false)
         .show(ctx, |ui| {
-            egui::Grid::new("shortcuts").striped(true).show(ui, |ui| {
-                for binding in KEYMAP {
-                    ui.label(egui::RichText::new(binding.text).strong());
-                    ui.label(binding.help);
-                    ui.end_row();
-                }
-            });
+            // The sheet scrolls rather than grow past the window (title bar and margins
+            // take the rest).
+            egui::ScrollArea::vertical()
+                .max_height((bounds.height() - 80.0).max(120.0))
+                .show(ui, |ui| {
+                    egui::Grid::new("shortcuts").striped(true).show(ui, |ui| {
+                        for binding in KEYMAP {
+                            ui.label(egui::RichText::new(binding.text).strong());
+                            ui.label(binding.help);
+                            ui.end_row();
+                        }
+                    });
+                });
         });
     state.show_shortcuts = open;
 }

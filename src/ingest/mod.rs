@@ -140,16 +140,7 @@ pub struct Article {
     pub declared_labels: Vec<DeclaredLabel>,
 }
 
-/// A label a file's collection declares or colours (brat's configuration).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct DeclaredLabel {
-    pub name: String,
-    /// `#rrggbb`.
-    pub color: Option<String>,
-    /// Whether it is one of the collection's labels (an entity type), to add even where no
-    /// span uses it; otherwise it only gives a used label its colour.
-    pub declared: bool,
-}
+pub use crate::model::DeclaredLabel;
 
 /// Where a record of a stet JSONL export came from: the project's uid and how far its
 /// history had got (its operation log's last entry) when it was exported.

@@ -11,8 +11,8 @@ mod words;
 
 pub use identity::{Fingerprint, SpanVersion, relation_version, sha256_hex, uid_of_sha256};
 pub use scheme::{
-    AttributeDef, AttributeKind, Color, DEFAULT_SCHEME_RON, LabelDef, LabelScheme, RelationDef,
-    SchemeError,
+    AttributeDef, AttributeKind, Color, DEFAULT_SCHEME_RON, DeclaredLabel, LabelDef, LabelScheme,
+    RelationDef, SchemeError,
 };
 pub use span::{Attributes, CharRange, DocStatus, Origin, Relation, Span, SpanError, Timestamp};
 pub use text::{

@@ -167,6 +167,17 @@ impl LabelDef {
     }
 }
 
+/// A label a file's collection declares or colours (brat's configuration).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DeclaredLabel {
+    pub name: String,
+    /// `#rrggbb`.
+    pub color: Option<String>,
+    /// Whether it is one of the collection's labels (an entity type), to add even where no
+    /// span uses it; otherwise it only gives a used label its colour.
+    pub declared: bool,
+}
+
 /// A named list of labels.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

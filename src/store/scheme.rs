@@ -281,7 +281,7 @@ impl super::Batch<'_> {
     pub fn add_missing_scheme(
         &mut self,
         docs: &[super::NewDocument],
-        declared: &[crate::ingest::DeclaredLabel],
+        declared: &[crate::model::DeclaredLabel],
     ) -> Result<SchemeAdditions> {
         let mut added = SchemeAdditions::default();
         for label in declared.iter().filter(|l| l.declared) {
@@ -366,7 +366,7 @@ impl super::Batch<'_> {
     fn add_label(
         &mut self,
         name: &str,
-        declared: &[crate::ingest::DeclaredLabel],
+        declared: &[crate::model::DeclaredLabel],
         added: &mut SchemeAdditions,
     ) -> Result<()> {
         if self.label_ids.contains_key(name) {

@@ -59,6 +59,20 @@ impl Frame<'_> {
         {
             top = target_top;
         }
+        if let Some(request) = state.scroll_request.take() {
+            // A line is the text's row height; a page keeps two lines of the last in view.
+            let line = self.options.font_size * 1.4;
+            top = match request {
+                super::ScrollRequest::Pages(n) => {
+                    top + n * (viewport.height() - 2.0 * line).max(line)
+                }
+                super::ScrollRequest::Lines(n) => top + n * line,
+                super::ScrollRequest::Home => 0.0,
+                // Clamped to the end by `settle`, which measures what it comes to.
+                super::ScrollRequest::End => f32::MAX,
+            };
+            self.ctx.request_repaint();
+        }
         top += self.auto_scroll(state, clip);
         let (top, visible) = self.settle(state, top, viewport.height());
 

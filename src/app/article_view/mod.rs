@@ -161,6 +161,19 @@ struct Placement {
     end: usize,
 }
 
+/// A scroll asked for from the keyboard.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum ScrollRequest {
+    /// Pages of the view's height (less an overlap of a few lines), down when positive.
+    Pages(f32),
+    /// Lines of the text's size, down when positive.
+    Lines(f32),
+    /// The top of the document.
+    Home,
+    /// The bottom of the document.
+    End,
+}
+
 /// Gives each state its own scroll area, so that every document keeps its own scroll offset.
 static NEXT_INSTANCE: AtomicU64 = AtomicU64::new(1);
 
@@ -181,6 +194,8 @@ pub struct ArticleViewState {
     pending_shift: Option<f32>,
     /// Whether the next frame starts at the top (another document in this state).
     scroll_home: bool,
+    /// A keyboard scroll for the next frame (PageDown, ↓, Ctrl+End…).
+    scroll_request: Option<ScrollRequest>,
     /// The scroll area's id, to read its offset when applying `pending_shift`.
     area_id: Option<egui::Id>,
     drag: Option<Drag>,
@@ -201,6 +216,7 @@ impl Default for ArticleViewState {
             scroll_target: None,
             pending_shift: None,
             scroll_home: false,
+            scroll_request: None,
             area_id: None,
             drag: None,
             handles: Vec::new(),
@@ -218,6 +234,11 @@ impl ArticleViewState {
     /// Replaces the selection (keyboard extension, search).
     pub fn set_selection(&mut self, selection: Option<CharRange>) {
         self.selection = selection;
+    }
+
+    /// Scrolls by keyboard on the next frame.
+    pub fn scroll(&mut self, request: ScrollRequest) {
+        self.scroll_request = Some(request);
     }
 
     /// Scrolls so that code point `char_offset` is in view on the next frame (if it is not).
