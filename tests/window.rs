@@ -277,7 +277,14 @@ fn the_keyboard_scrolls_a_long_article_by_pages_lines_and_to_either_end() {
     file_menu(&mut harness, "Import articles…");
     wait_for_status(&mut harness, "Imported 1 document");
     harness.run();
-    let last = harness.state().open_text().unwrap().trim_end().chars().count() - 1;
+    let last = harness
+        .state()
+        .open_text()
+        .unwrap()
+        .trim_end()
+        .chars()
+        .count()
+        - 1;
     let height = harness.ctx.content_rect().height();
     let top = |harness: &Harness<'_, StetApp>| rect_of(harness, 0).top();
     let start = top(&harness);
@@ -303,4 +310,54 @@ fn the_keyboard_scrolls_a_long_article_by_pages_lines_and_to_either_end() {
     );
     press(&mut harness, Key::Home);
     assert!((top(&harness) - start).abs() < 1.0, "Home is the top again");
+}
+
+#[test]
+fn the_annotator_is_named_in_the_window_and_new_spans_are_theirs() {
+    let setup = setup();
+    let mut harness = app(&setup);
+    // The status bar says who is annotating; a click asks for another name.
+    harness.get_by_label("ana ✎").click();
+    harness.run();
+    harness.get_by_label("Who is annotating?");
+    // While the prompt is open the keys type, they do not tag.
+    let field = harness.get_by_label("Your name:");
+    field.focus();
+    harness.run();
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    harness.get_by_label("Your name:").type_text("Bea Lind");
+    harness.run();
+    press(&mut harness, Key::Enter);
+    harness.get_by_label("Bea Lind ✎");
+    assert_eq!(harness.state().annotator(), "Bea Lind");
+    drag_over(&mut harness, "White House");
+    press(&mut harness, Key::Num1);
+    let spans = stored_spans(&setup.project, open_doc(&harness));
+    let annotators: Vec<&str> = spans.iter().map(|s| s.annotator.as_str()).collect();
+    assert_eq!(annotators, ["Bea Lind"]);
+}
+
+#[test]
+fn a_generic_login_is_asked_for_a_name_and_stets_own_layers_are_refused() {
+    let setup = setup();
+    let project =
+        stet::store::Project::open(&setup.project, stet::store::Access::ReadWrite).unwrap();
+    let app = StetApp::isolated(project, "root".into(), Box::new(ScriptedDialogs::default()))
+        .unwrap()
+        .asking_name();
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1280.0, 820.0))
+        .with_context_setup(|ctx| ctx.set_fonts(stet::app::theme::font_definitions(false)))
+        .build_ui_state(|ui, app: &mut StetApp| app.ui(ui), app);
+    harness.run();
+    harness.get_by_label_contains("This computer's user name, \"root\", could be anyone's");
+    harness.get_by_label("Your name:").type_text("gold");
+    harness.run();
+    harness.get_by_label("OK").click();
+    harness.run();
+    harness.get_by_label_contains("is the name of stet's own layer");
+    assert_eq!(harness.state().annotator(), "root");
+    harness.get_by_label("Keep \"root\"").click();
+    harness.run();
+    assert!(harness.query_by_label("Who is annotating?").is_none());
 }

@@ -75,6 +75,10 @@ pub enum Command {
     Quit,
     /// Scrolls the article from the keyboard.
     Scroll(super::article_view::ScrollRequest),
+    /// Asks who is annotating (the status bar's name).
+    AskName,
+    /// From now on the window's spans are this annotator's.
+    SetAnnotator(String),
     OpenProject(PathBuf),
     NewProject(PathBuf),
     ZoomText(f32),
@@ -239,6 +243,13 @@ impl StetApp {
             Command::ImportAddingLabels(paths) => self.start_import(paths, true, ctx),
             Command::CopyText => self.copy_text(ctx),
             Command::Scroll(request) => self.ui.article.scroll(request),
+            Command::AskName => {
+                self.ui.name_prompt = Some(super::ui_state::NamePrompt {
+                    text: self.session.annotator.clone(),
+                    ..Default::default()
+                });
+            }
+            Command::SetAnnotator(name) => self.set_annotator(name, ctx)?,
             Command::Quit => ctx.send_viewport_cmd(egui::ViewportCommand::Close),
             Command::OpenProject(path) => self.open_project(&path, ctx)?,
             Command::NewProject(path) => self.new_project(&path, ctx)?,

@@ -21,6 +21,10 @@ const SAMPLE_ARTICLE: &[u8] = include_bytes!("../../assets/sample-article.txt");
 pub struct LaunchOptions {
     pub project: Option<PathBuf>,
     pub annotator: String,
+    /// Whether the name came from `--annotator` or `STET_ANNOTATOR`; if not, the name the
+    /// window was given before wins over the OS user name, and a generic OS user name (root)
+    /// makes the window ask.
+    pub annotator_given: bool,
     pub scheme: Option<LabelScheme>,
     pub articles: Vec<PathBuf>,
 }
@@ -64,9 +68,20 @@ fn open_project(options: &LaunchOptions) -> anyhow::Result<Project> {
 /// written by a newer stet) does not stop the window: it shows the problem and the ways
 /// out.
 pub fn run(options: LaunchOptions) -> anyhow::Result<()> {
+    let mut options = options;
+    let mut ask_name = false;
+    if !options.annotator_given {
+        match super::whoami::saved() {
+            Some(name) => options.annotator = name,
+            None => ask_name = super::whoami::is_generic(&options.annotator),
+        }
+    }
     let screen = match open_project(&options) {
         Ok(project) => {
             let mut app = StetApp::new(project, options.annotator.clone(), Box::new(RfdDialogs))?;
+            if ask_name {
+                app = app.asking_name();
+            }
             if !options.articles.is_empty() {
                 app.send(super::commands::Command::Import(options.articles.clone()));
             }

@@ -28,6 +28,7 @@ mod side_panel;
 mod tasks;
 pub mod theme;
 mod ui_state;
+mod whoami;
 mod words;
 mod writer;
 
@@ -62,7 +63,9 @@ impl StetApp {
         annotator: String,
         dialogs: Box<dyn FileDialogs>,
     ) -> anyhow::Result<Self> {
-        Self::with_recent(project, annotator, dialogs, RecentProjects::load())
+        let mut app = Self::with_recent(project, annotator, dialogs, RecentProjects::load())?;
+        app.ui.saves_name = true;
+        Ok(app)
     }
 
     /// An app that keeps its recent-projects list in memory only (tests, scripted runs).
@@ -93,6 +96,16 @@ impl StetApp {
             commands: Vec::new(),
             edit_wait: writer::EDIT_WAIT,
         })
+    }
+
+    /// Opens the window asking who is annotating (the OS user name said nothing).
+    pub fn asking_name(mut self) -> Self {
+        self.ui.name_prompt = Some(ui_state::NamePrompt {
+            text: String::new(),
+            first_run: true,
+            problem: None,
+        });
+        self
     }
 
     /// Sets how long a frame waits for an edit to be saved before it shows "saving…" and
@@ -176,7 +189,7 @@ impl StetApp {
         });
         let below_menu = ui.available_rect_before_wrap();
         egui::Panel::bottom("status").show(ui, |ui| {
-            panels::status_bar(ui, &self.session, &self.ui);
+            commands.extend(panels::status_bar(ui, &self.session, &self.ui));
         });
         egui::Panel::left("documents")
             .resizable(true)
@@ -218,7 +231,9 @@ impl StetApp {
         // Only a text field or a modal prompt keeps the shortcuts off: a button egui gave
         // the focus to must not swallow them, and Tab steps through spans, never through
         // the buttons.
-        let typing = ctx.text_edit_focused() || self.ui.path_prompt.is_some();
+        let typing = ctx.text_edit_focused()
+            || self.ui.path_prompt.is_some()
+            || self.ui.name_prompt.is_some();
         if !typing {
             ctx.memory_mut(|memory| memory.move_focus(egui::FocusDirection::None));
         }

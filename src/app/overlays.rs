@@ -41,6 +41,7 @@ pub fn overlays(
         jobs.is_running(JobKind::Export),
     ));
     commands.extend(path_prompt(ctx, state));
+    commands.extend(name_prompt(ctx, session, state));
     commands
 }
 
@@ -145,6 +146,62 @@ fn path_prompt(ctx: &egui::Context, state: &mut UiState) -> Option<Command> {
     }
     if cancel {
         state.path_prompt = None;
+    }
+    None
+}
+
+/// Who is annotating: asked at start when the OS user name is an account's (root, a shared
+/// desk login), or from the status bar; modal, the name field holding the keyboard.
+fn name_prompt(ctx: &egui::Context, session: &Session, state: &mut UiState) -> Option<Command> {
+    let prompt = state.name_prompt.as_mut()?;
+    let mut submit = false;
+    let mut cancel = false;
+    let modal = egui::Modal::new(egui::Id::unique("name prompt")).show(ctx, |ui| {
+        ui.heading("Who is annotating?");
+        if prompt.first_run {
+            ui.label(format!(
+                "This computer's user name, {:?}, could be anyone's. Your spans, notes and \
+                 reviews are kept under the name you give, apart from colleagues'.",
+                session.annotator
+            ));
+        } else {
+            ui.label("New spans, notes and reviews in this window are kept under this name.");
+        }
+        let caption = ui.label("Your name:");
+        let response = ui
+            .add(egui::TextEdit::singleline(&mut prompt.text).desired_width(320.0))
+            .labelled_by(caption.id);
+        let enter = ui.input(|i| i.key_pressed(egui::Key::Enter));
+        if enter && (response.lost_focus() || response.has_focus()) {
+            submit = true;
+        } else if !response.has_focus() {
+            response.request_focus();
+        }
+        if let Some(problem) = &prompt.problem {
+            ui.colored_label(ui.visuals().error_fg_color, problem);
+        }
+        ui.horizontal(|ui| {
+            submit |= ui.button("OK").clicked();
+            let keep = if prompt.first_run {
+                format!("Keep {:?}", session.annotator)
+            } else {
+                "Cancel".to_owned()
+            };
+            cancel |= ui.button(keep).clicked();
+        });
+    });
+    cancel |= modal.should_close();
+    if submit {
+        match super::whoami::refuse(&prompt.text) {
+            Some(problem) => prompt.problem = Some(problem),
+            None => {
+                let name = prompt.text.trim().to_owned();
+                state.name_prompt = None;
+                return Some(Command::SetAnnotator(name));
+            }
+        }
+    } else if cancel {
+        state.name_prompt = None;
     }
     None
 }

@@ -11,7 +11,8 @@ use super::ui_state::UiState;
 use crate::model::DocStatus;
 
 /// The status bar: the last message, who I am and the project.
-pub fn status_bar(ui: &mut egui::Ui, session: &Session, state: &UiState) {
+pub fn status_bar(ui: &mut egui::Ui, session: &Session, state: &UiState) -> Option<Command> {
+    let mut command = None;
     ui.horizontal(|ui| {
         let text = RichText::new(&state.status.text);
         let text = if state.status.is_error {
@@ -21,19 +22,19 @@ pub fn status_bar(ui: &mut egui::Ui, session: &Session, state: &UiState) {
         };
         ui.add(egui::Label::new(text).truncate());
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-            ui.label(
-                RichText::new(format!(
-                    "{} · {}",
-                    session.annotator,
-                    session.project.path().display()
-                ))
-                .weak(),
+            ui.label(RichText::new(session.project.path().display().to_string()).weak());
+            let me = ui.button(format!("{} ✎", session.annotator)).on_hover_text(
+                "Who is annotating: your spans are kept under this name. Click to change it.",
             );
+            if me.clicked() {
+                command = Some(Command::AskName);
+            }
             if let Some(label) = &state.sticky_label {
                 ui.label(RichText::new(format!("🔒 {label}")).strong());
             }
         });
     });
+    command
 }
 
 /// The central panel.

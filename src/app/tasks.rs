@@ -275,6 +275,36 @@ impl StetApp {
         Ok(())
     }
 
+    /// Credits the window's work to `name` from now on (the project opened again for that
+    /// annotator), and keeps the name for the next start.
+    pub(crate) fn set_annotator(
+        &mut self,
+        name: String,
+        ctx: &egui::Context,
+    ) -> anyhow::Result<()> {
+        let name = name.trim().to_owned();
+        if name == self.session.annotator {
+            return Ok(());
+        }
+        let path = self.session.project.path().to_owned();
+        let open = self.session.open_document_id();
+        self.save_note();
+        self.collect_edits(std::time::Duration::from_secs(10));
+        let project = Project::open(&path, Access::ReadWrite)?;
+        self.session = Session::new(project, name.clone(), Some(ctx.clone()))?;
+        if let Some(open) = open {
+            self.session.open_document(open)?;
+        }
+        self.ui.document_changed();
+        if self.ui.saves_name {
+            super::whoami::save(&name);
+        }
+        self.ui
+            .status
+            .info(format!("Annotating as {name}: new spans are {name}'s"));
+        Ok(())
+    }
+
     pub(crate) fn open_project(&mut self, path: &Path, ctx: &egui::Context) -> anyhow::Result<()> {
         let project = Project::open(path, Access::ReadWrite)?;
         self.switch_project(project, ctx)

@@ -13,6 +13,16 @@ use super::recent::RecentProjects;
 use super::search::SearchState;
 use super::theme;
 
+/// The "who is annotating" prompt.
+#[derive(Clone, Debug, Default)]
+pub struct NamePrompt {
+    pub text: String,
+    /// Asked at start (the OS user name says nothing), rather than from the status bar.
+    pub first_run: bool,
+    /// Why the last name typed was refused.
+    pub problem: Option<String>,
+}
+
 /// The window's state outside the session.
 pub struct UiState {
     /// The article view's layout, scroll and text selection (a new one per document).
@@ -31,6 +41,10 @@ pub struct UiState {
     /// The reviewer's comment for the next accept or reject.
     pub comment: String,
     pub path_prompt: Option<PathPrompt>,
+    /// The "who is annotating" prompt, with the name being typed.
+    pub name_prompt: Option<NamePrompt>,
+    /// Whether a name given in the window is kept for the next start (not in tests).
+    pub saves_name: bool,
     pub status: StatusLine,
     /// Problems to look at: refused files, merge conflicts (one line each).
     pub problems: Vec<String>,
@@ -73,6 +87,8 @@ impl UiState {
             note: None,
             comment: String::new(),
             path_prompt: None,
+            name_prompt: None,
+            saves_name: false,
             status: StatusLine::default(),
             problems: Vec::new(),
             lacking_scheme: Vec::new(),

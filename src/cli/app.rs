@@ -24,6 +24,7 @@ pub fn open_app(
     };
     stet::app::run(stet::app::LaunchOptions {
         project,
+        annotator_given: annotator.is_some() || std::env::var_os("STET_ANNOTATOR").is_some(),
         annotator: annotator_name(annotator.as_deref()),
         scheme,
         articles: articles.to_vec(),
