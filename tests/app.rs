@@ -332,7 +332,7 @@ fn files_with_labels_the_scheme_lacks_can_be_imported_adding_them() {
     // The problem says what is missing, without the command line's flag, and offers the fix.
     let problem = harness.get_by_label_contains("label \"ORG\" is not in the project's scheme");
     assert!(!format!("{problem:?}").contains("--add-labels"));
-    harness.get_by_label_contains("1 refused file use");
+    harness.get_by_label_contains("1 refused file uses labels");
     harness
         .get_by_label("Add them to the scheme and import those files")
         .click();

@@ -249,9 +249,11 @@ fn problems(ctx: &egui::Context, bounds: Rect, state: &mut UiState) -> Option<Co
                 });
             if !state.lacking_scheme.is_empty() {
                 ui.separator();
+                let n = state.lacking_scheme.len();
                 ui.label(format!(
-                    "{} use labels, attributes or relation kinds this project's scheme lacks.",
-                    count(state.lacking_scheme.len(), "refused file")
+                    "{} {} labels, attributes or relation kinds this project's scheme lacks.",
+                    count(n, "refused file"),
+                    if n == 1 { "uses" } else { "use" }
                 ));
                 if ui
                     .button("Add them to the scheme and import those files")

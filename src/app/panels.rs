@@ -178,9 +178,12 @@ fn empty_project(ui: &mut egui::Ui) -> Vec<Command> {
         ui.heading("This project has no documents yet");
         ui.label("Drop article files or folders here, or use File ▸ Import articles.");
         ui.label(
-            RichText::new(".txt .md .html .htm .xml .jsonl and newswire dumps")
-                .weak()
-                .size(theme::ARTICLE_FONT_SIZE - 4.0),
+            RichText::new(
+                "articles (.txt .md .html .xml, newswire dumps) and datasets: JSONL, doccano, \
+                 Prodigy, Label Studio .json, brat folders, WebAnno .tsv, CoNLL, .spacy",
+            )
+            .weak()
+            .size(theme::ARTICLE_FONT_SIZE - 4.0),
         );
         if ui.button("Import articles…").clicked() {
             commands.push(Command::Ask(super::dialogs::DialogKind::ImportFiles));

@@ -42,8 +42,11 @@ fn label_bar(ui: &mut egui::Ui, session: &Session, state: &UiState) -> Vec<Comma
             let color = theme::label_color(label.rgb());
             let (rect, _) = ui.allocate_exact_size(Vec2::splat(14.0), Sense::hover());
             ui.painter().rect_filled(rect, 3.0, color);
-            let key = label.hotkey.as_deref().unwrap_or(" ");
-            let text = format!("{}   [{key}]", label.name);
+            // A label added on import has no key: no empty brackets.
+            let text = match label.hotkey.as_deref() {
+                Some(key) => format!("{}   [{key}]", label.name),
+                None => label.name.clone(),
+            };
             let button = ui
                 .add(egui::Button::new(text).min_size(Vec2::new(120.0, 0.0)))
                 .on_hover_text(&label.description);
@@ -53,10 +56,13 @@ fn label_bar(ui: &mut egui::Ui, session: &Session, state: &UiState) -> Vec<Comma
             let locked = state.sticky_label.as_deref() == Some(label.name.as_str());
             let lock = ui
                 .selectable_label(locked, if locked { "🔒" } else { "🔓" })
-                .on_hover_text(format!(
-                    "Lock “{}”: every selection is tagged at once (Shift+{key})",
-                    label.name
-                ));
+                .on_hover_text(match label.hotkey.as_deref() {
+                    Some(key) => format!(
+                        "Lock “{}”: every selection is tagged at once (Shift+{key})",
+                        label.name
+                    ),
+                    None => format!("Lock “{}”: every selection is tagged at once", label.name),
+                });
             if lock.clicked() {
                 commands.push(Command::ToggleSticky(label.name.clone()));
             }
