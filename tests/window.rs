@@ -361,3 +361,86 @@ fn a_generic_login_is_asked_for_a_name_and_stets_own_layers_are_refused() {
     harness.run();
     assert!(harness.query_by_label("Who is annotating?").is_none());
 }
+
+#[test]
+fn a_small_window_keeps_the_article_readable_and_the_title_clear_of_the_buttons() {
+    let setup = setup();
+    let small = Window {
+        size: egui::vec2(900.0, 600.0),
+        ..Window::default()
+    };
+    let mut harness = app_in(&setup.project, ScriptedDialogs::default(), small);
+    let documents = harness.get_by_label("Documents").rect();
+    let labels = harness.get_by_label("Labels").rect();
+    let text = harness.state().open_text().unwrap().to_owned();
+    // Every line's first letter is to the right of the document list, every line ends left
+    // of the labels, and the article keeps at least half the window.
+    let mut line_starts = vec![0];
+    line_starts.extend(
+        text.char_indices()
+            .filter(|(_, c)| *c == '\n')
+            .map(|(b, _)| text[..b].chars().count() + 1),
+    );
+    for &start in line_starts.iter().take(6) {
+        if let Some(rect) = harness
+            .state()
+            .char_rect(start)
+            .filter(|r| r.width() > 0.0 && r.bottom() < 560.0)
+        {
+            assert!(
+                rect.left() > documents.right(),
+                "line at {start} starts under the list: {rect:?}"
+            );
+            assert!(rect.right() < labels.left());
+        }
+    }
+    assert!(
+        labels.left() - documents.right() > 450.0,
+        "{documents:?} {labels:?}"
+    );
+    // The title has a row of its own, clear of the buttons.
+    let title = harness
+        .query_all_by_label_contains("Biden and Putin to hold video call")
+        .map(|node| node.rect())
+        .find(|rect| rect.left() > documents.right())
+        .expect("the toolbar's title");
+    for button in ["▶", "mark done", "snap to words"] {
+        assert!(
+            !title.intersects(harness.get_by_label(button).rect()),
+            "{button}"
+        );
+    }
+    // The side panels can be hidden altogether.
+    menu(&mut harness, "View", "Document list");
+    harness.run();
+    press(&mut harness, Key::Escape);
+    assert!(harness.query_by_label("Documents").is_none());
+}
+
+/// The main window as a user first sees it, light and dark, large and small: the reference
+/// images in tests/snapshots/ (`UPDATE_SNAPSHOTS=1` rewrites them after a deliberate change).
+#[test]
+fn main_window_snapshots_light_and_dark_large_and_small() {
+    if !needs::or_skip("main window snapshots", needs::vulkan_missing()) {
+        return;
+    }
+    let setup = setup();
+    let mut results = egui_kittest::SnapshotResults::new();
+    for (theme, theme_name) in [(Theme::Light, "light"), (Theme::Dark, "dark")] {
+        for (size, size_name) in [
+            (egui::vec2(1280.0, 820.0), "large"),
+            (egui::vec2(900.0, 600.0), "small"),
+        ] {
+            let window = Window {
+                size,
+                theme,
+                wgpu: true,
+            };
+            let mut harness = app_in(&setup.project, ScriptedDialogs::default(), window);
+            harness.run();
+            harness.snapshot(format!("main_window_{theme_name}_{size_name}"));
+            results.extend_harness(&mut harness);
+        }
+    }
+    results.unwrap();
+}

@@ -29,7 +29,11 @@ pub fn doc_list(ui: &mut egui::Ui, session: &Session, state: &mut UiState) -> Ve
                 .desired_width(f32::INFINITY),
         )
         .changed();
-    ui.horizontal(|ui| {
+    // The chips wrap onto a second row in a narrow list rather than run out of it.
+    ui.horizontal_wrapped(|ui| {
+        // Close together, so that the four fit on one row at the list's usual width.
+        ui.spacing_mut().item_spacing.x = 2.0;
+        ui.spacing_mut().button_padding.x = 5.0;
         let options = [
             (None, "all"),
             (Some(DocStatus::Todo), "todo"),
@@ -49,6 +53,12 @@ pub fn doc_list(ui: &mut egui::Ui, session: &Session, state: &mut UiState) -> Ve
     let open_id = session.open_document_id();
     let row_height = ui.text_style_height(&egui::TextStyle::Body) * 2.0 + 6.0;
     let visible = documents.visible.len();
+    // Each card keeps its two lines (the rows are of one height): the title is cut to what
+    // the list's width holds, at a generous average letter width.
+    let letter = ui.text_style_height(&egui::TextStyle::Body) * 0.5;
+    let title_chars = ((ui.available_width() - 16.0) / letter).clamp(12.0, 60.0) as usize;
+    // A narrow list leaves the length out of the second line.
+    let narrow = ui.available_width() < 230.0;
     ScrollArea::vertical()
         .auto_shrink([false, false])
         .show_rows(ui, row_height, visible, |ui, rows| {
@@ -61,13 +71,17 @@ pub fn doc_list(ui: &mut egui::Ui, session: &Session, state: &mut UiState) -> Ve
                     continue;
                 };
                 let status = documents.status(doc.id);
-                let text = format!(
-                    "{}\n{} chars · {} · {}",
-                    shorten(&doc.title, 40),
-                    doc.len_chars,
-                    count(doc.span_count, "span"),
-                    status.label()
-                );
+                let stats = if narrow {
+                    format!("{} · {}", count(doc.span_count, "span"), status.label())
+                } else {
+                    format!(
+                        "{} chars · {} · {}",
+                        doc.len_chars,
+                        count(doc.span_count, "span"),
+                        status.label()
+                    )
+                };
+                let text = format!("{}\n{stats}", shorten(&doc.title, title_chars));
                 let selected = Some(doc.id) == open_id;
                 let label = if status == DocStatus::Done {
                     RichText::new(text).weak()

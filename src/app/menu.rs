@@ -123,6 +123,8 @@ fn edit_menu(ui: &mut egui::Ui, session: &Session, commands: &mut Vec<Command>) 
 
 fn view_menu(ui: &mut egui::Ui, state: &mut UiState, commands: &mut Vec<Command>) {
     ui.checkbox(&mut state.snap_words, "Snap selections to whole words");
+    ui.checkbox(&mut state.show_documents, "Document list");
+    ui.checkbox(&mut state.show_details, "Labels and span details");
     if ui.button("Agreement…").clicked() {
         commands.push(Command::ShowAgreement);
     }

@@ -191,20 +191,28 @@ impl StetApp {
         egui::Panel::bottom("status").show(ui, |ui| {
             commands.extend(panels::status_bar(ui, &self.session, &self.ui));
         });
-        egui::Panel::left("documents")
-            .resizable(true)
-            .default_size(260.0)
-            .size_range(180.0..=480.0)
-            .show(ui, |ui| {
-                commands.extend(doc_list::doc_list(ui, &self.session, &mut self.ui));
-            });
-        egui::Panel::right("labels")
-            .resizable(true)
-            .default_size(320.0)
-            .size_range(240.0..=560.0)
-            .show(ui, |ui| {
-                commands.extend(side_panel::side_panel(ui, &self.session, &mut self.ui));
-            });
+        // The side panels take at most this share of the window each, so that the article
+        // keeps a readable width in a small window (View hides them altogether).
+        let width = ui.available_width();
+        let share = |fraction: f32, min: f32| (width * fraction).max(min);
+        if self.ui.show_documents {
+            egui::Panel::left("documents")
+                .resizable(true)
+                .default_size(share(0.2, 150.0).min(260.0))
+                .size_range(150.0..=share(0.22, 150.0))
+                .show(ui, |ui| {
+                    commands.extend(doc_list::doc_list(ui, &self.session, &mut self.ui));
+                });
+        }
+        if self.ui.show_details {
+            egui::Panel::right("labels")
+                .resizable(true)
+                .default_size(share(0.27, 220.0).min(320.0))
+                .size_range(220.0..=share(0.28, 220.0))
+                .show(ui, |ui| {
+                    commands.extend(side_panel::side_panel(ui, &self.session, &mut self.ui));
+                });
+        }
         egui::CentralPanel::default().show(ui, |ui| {
             commands.extend(panels::article_panel(ui, &self.session, &mut self.ui));
         });

@@ -22,7 +22,14 @@ pub fn status_bar(ui: &mut egui::Ui, session: &Session, state: &UiState) -> Opti
         };
         ui.add(egui::Label::new(text).truncate());
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-            ui.label(RichText::new(session.project.path().display().to_string()).weak());
+            // The file's name; the whole path on hover (a long path would crowd the message).
+            let path = session.project.path();
+            let name = path.file_name().map_or_else(
+                || path.display().to_string(),
+                |n| n.to_string_lossy().into_owned(),
+            );
+            ui.label(RichText::new(name).weak())
+                .on_hover_text(path.display().to_string());
             let me = ui.button(format!("{} ✎", session.annotator)).on_hover_text(
                 "Who is annotating: your spans are kept under this name. Click to change it.",
             );
@@ -72,6 +79,9 @@ pub fn article_panel(ui: &mut egui::Ui, session: &Session, state: &mut UiState) 
     commands
 }
 
+/// Below this width the toolbar puts the document's title on a row of its own.
+const NARROW_TOOLBAR: f32 = 560.0;
+
 fn toolbar(ui: &mut egui::Ui, session: &Session, state: &mut UiState) -> Vec<Command> {
     let Some(open) = &session.open else {
         return Vec::new();
@@ -79,44 +89,66 @@ fn toolbar(ui: &mut egui::Ui, session: &Session, state: &mut UiState) -> Vec<Com
     let title = open.info.title.as_str();
     let status = session.documents.status(open.info.id);
     let mut open_search = false;
-    let (left, right) = egui::Sides::new().shrink_left().show(
-        ui,
-        |ui| {
-            let mut command = None;
-            if ui
-                .button("◀")
-                .on_hover_text("Previous document (Ctrl+PageUp)")
-                .clicked()
-            {
-                command = Some(Command::StepDocument(-1));
-            }
-            if ui
-                .button("▶")
-                .on_hover_text("Next document (Ctrl+PageDown)")
-                .clicked()
-            {
-                command = Some(Command::StepDocument(1));
-            }
-            ui.add(egui::Label::new(RichText::new(title).strong()).truncate())
-                .on_hover_text(title);
-            command
-        },
-        |ui| {
-            let done = status == DocStatus::Done;
-            let toggled = ui
-                .selectable_label(done, if done { "✔ done" } else { "mark done" })
-                .on_hover_text("Ctrl+D")
-                .clicked();
-            ui.label(RichText::new(status.label()).weak());
-            ui.separator();
-            ui.toggle_value(&mut state.snap_words, "snap to words")
-                .on_hover_text(
-                    "Selections snap to whole words; hold Alt while dragging for single characters",
-                );
-            open_search = ui.button("🔍").on_hover_text("Find (Ctrl+F)").clicked();
-            toggled.then_some(Command::ToggleDone)
-        },
-    );
+    let nav = |ui: &mut egui::Ui| {
+        let mut command = None;
+        if ui
+            .button("◀")
+            .on_hover_text("Previous document (Ctrl+PageUp)")
+            .clicked()
+        {
+            command = Some(Command::StepDocument(-1));
+        }
+        if ui
+            .button("▶")
+            .on_hover_text("Next document (Ctrl+PageDown)")
+            .clicked()
+        {
+            command = Some(Command::StepDocument(1));
+        }
+        command
+    };
+    let heading = |ui: &mut egui::Ui| {
+        ui.add(egui::Label::new(RichText::new(title).strong()).truncate())
+            .on_hover_text(title);
+    };
+    // The status is said once, by the button (its hover names it in words).
+    let mut controls = |ui: &mut egui::Ui| {
+        let done = status == DocStatus::Done;
+        let toggled = ui
+            .selectable_label(done, if done { "✔ done" } else { "mark done" })
+            .on_hover_text(format!("This document is {} (Ctrl+D)", status.label()))
+            .clicked();
+        ui.separator();
+        ui.toggle_value(&mut state.snap_words, "snap to words")
+            .on_hover_text(
+                "Selections snap to whole words; hold Alt while dragging for single characters",
+            );
+        open_search = ui.button("🔍").on_hover_text("Find (Ctrl+F)").clicked();
+        toggled.then_some(Command::ToggleDone)
+    };
+    // A narrow article (a small window) gives the title a row of its own, so that the
+    // buttons never cover it.
+    let (left, right) = if ui.available_width() < NARROW_TOOLBAR {
+        ui.horizontal(heading);
+        let mut left = None;
+        let right = ui
+            .horizontal(|ui| {
+                left = nav(ui);
+                controls(ui)
+            })
+            .inner;
+        (left, right)
+    } else {
+        egui::Sides::new().shrink_left().show(
+            ui,
+            |ui| {
+                let command = nav(ui);
+                heading(ui);
+                command
+            },
+            controls,
+        )
+    };
     let mut commands: Vec<Command> = left.into_iter().chain(right).collect();
     if open_search {
         commands.push(Command::OpenSearch);

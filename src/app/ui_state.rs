@@ -45,6 +45,9 @@ pub struct UiState {
     pub name_prompt: Option<NamePrompt>,
     /// Whether a name given in the window is kept for the next start (not in tests).
     pub saves_name: bool,
+    /// Whether the document list (left) and the labels and details (right) are shown.
+    pub show_documents: bool,
+    pub show_details: bool,
     pub status: StatusLine,
     /// Problems to look at: refused files, merge conflicts (one line each).
     pub problems: Vec<String>,
@@ -89,6 +92,8 @@ impl UiState {
             path_prompt: None,
             name_prompt: None,
             saves_name: false,
+            show_documents: true,
+            show_details: true,
             status: StatusLine::default(),
             problems: Vec::new(),
             lacking_scheme: Vec::new(),
