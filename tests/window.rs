@@ -444,3 +444,58 @@ fn main_window_snapshots_light_and_dark_large_and_small() {
     }
     results.unwrap();
 }
+
+#[test]
+fn theme_text_size_snapping_panels_and_the_open_document_survive_a_restart() {
+    let setup = setup();
+    let settings = setup.dir.join("settings.json");
+    let start = |setup: &Setup| {
+        let project =
+            stet::store::Project::open(&setup.project, stet::store::Access::ReadWrite).unwrap();
+        let app = StetApp::isolated(project, "ana".into(), Box::new(ScriptedDialogs::default()))
+            .unwrap()
+            .with_settings_file(&setup.dir.join("settings.json"));
+        let mut harness = Harness::builder()
+            .with_size(egui::vec2(1280.0, 820.0))
+            .with_theme(Theme::Light)
+            .with_context_setup(|ctx| ctx.set_fonts(stet::app::theme::font_definitions(false)))
+            .build_ui_state(|ui, app: &mut StetApp| app.ui(ui), app);
+        harness.run();
+        harness
+    };
+    let mut harness = start(&setup);
+    let first = open_doc(&harness);
+    menu(&mut harness, "View", "Dark");
+    harness.run();
+    let default_size = harness.state().font_size();
+    press_with(&mut harness, Modifiers::COMMAND, Key::Plus);
+    assert!(harness.state().font_size() > default_size);
+    harness.get_by_label("snap to words").click();
+    harness.run();
+    menu(&mut harness, "View", "Document list");
+    harness.run();
+    press(&mut harness, Key::Escape);
+    press_with(&mut harness, Modifiers::COMMAND, Key::PageDown);
+    let second = open_doc(&harness);
+    assert_ne!(first, second);
+    let size = harness.state().font_size();
+    drop(harness);
+    assert!(
+        settings.is_file(),
+        "the settings were written as they changed"
+    );
+
+    let harness = start(&setup);
+    assert_eq!(
+        open_doc(&harness),
+        second,
+        "the last document is open again"
+    );
+    assert_eq!(harness.state().font_size(), size);
+    assert!(!harness.state().snaps_to_words());
+    assert_eq!(harness.ctx.theme(), Theme::Dark);
+    assert!(
+        harness.query_by_label("Documents").is_none(),
+        "the list stays hidden"
+    );
+}

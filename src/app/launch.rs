@@ -69,6 +69,15 @@ fn open_project(options: &LaunchOptions) -> anyhow::Result<Project> {
 /// out.
 pub fn run(options: LaunchOptions) -> anyhow::Result<()> {
     let mut options = options;
+    let remembered = super::settings::Settings::default_file()
+        .map(|file| super::settings::Settings::load(&file))
+        .unwrap_or_default();
+    // Started with no project named: the last one, if it is still there.
+    if options.project.is_none()
+        && let Some(last) = remembered.last_project.as_ref().filter(|p| p.is_file())
+    {
+        options.project = Some(last.clone());
+    }
     let mut ask_name = false;
     if !options.annotator_given {
         match super::whoami::saved() {
@@ -93,12 +102,22 @@ pub fn run(options: LaunchOptions) -> anyhow::Result<()> {
             format!("{err:#}"),
         )),
     };
+    let mut viewport = egui::ViewportBuilder::default()
+        .with_title("stet")
+        .with_app_id("stet")
+        .with_inner_size([1280.0, 820.0])
+        .with_drag_and_drop(true);
+    // Where the window was last time, if that was a sensible size.
+    if let Some([x, y, width, height]) = remembered.window
+        && width >= 400.0
+        && height >= 300.0
+    {
+        viewport = viewport
+            .with_inner_size([width, height])
+            .with_position([x.max(0.0), y.max(0.0)]);
+    }
     let native = eframe::NativeOptions {
-        viewport: egui::ViewportBuilder::default()
-            .with_title("stet")
-            .with_app_id("stet")
-            .with_inner_size([1280.0, 820.0])
-            .with_drag_and_drop(true),
+        viewport,
         ..Default::default()
     };
     eframe::run_native(

@@ -24,6 +24,7 @@ mod recent;
 mod review_panel;
 mod search;
 mod session;
+pub mod settings;
 mod side_panel;
 mod tasks;
 pub mod theme;
@@ -54,6 +55,11 @@ pub struct StetApp {
     commands: Vec<Command>,
     /// How long a frame waits for an edit before showing "saving…".
     edit_wait: Duration,
+    /// Where the window's settings are remembered, and what was last written there (none in
+    /// tests that do not ask for it).
+    settings: Option<(std::path::PathBuf, settings::Settings)>,
+    /// The remembered theme, set on the first frame (it needs the context).
+    pending_theme: Option<egui::ThemePreference>,
 }
 
 impl StetApp {
@@ -65,7 +71,10 @@ impl StetApp {
     ) -> anyhow::Result<Self> {
         let mut app = Self::with_recent(project, annotator, dialogs, RecentProjects::load())?;
         app.ui.saves_name = true;
-        Ok(app)
+        Ok(match settings::Settings::default_file() {
+            Some(file) => app.with_settings_file(&file),
+            None => app,
+        })
     }
 
     /// An app that keeps its recent-projects list in memory only (tests, scripted runs).
@@ -95,7 +104,70 @@ impl StetApp {
             dialogs,
             commands: Vec::new(),
             edit_wait: writer::EDIT_WAIT,
+            settings: None,
+            pending_theme: None,
         })
+    }
+
+    /// Remembers the window's settings in `file` (read now, written whenever they change):
+    /// theme, text size, snapping, side panels, the window's place, and the project's last
+    /// document, which is opened.
+    pub fn with_settings_file(mut self, file: &std::path::Path) -> Self {
+        let saved = settings::Settings::load(file);
+        if let Some(size) = saved.font_size {
+            self.ui.font_size = size.clamp(9.0, 40.0);
+        }
+        if let Some(snap) = saved.snap_words {
+            self.ui.snap_words = snap;
+        }
+        if let Some(show) = saved.show_documents {
+            self.ui.show_documents = show;
+        }
+        if let Some(show) = saved.show_details {
+            self.ui.show_details = show;
+        }
+        self.pending_theme = saved.theme_preference();
+        let key = self.session.project.path().display().to_string();
+        if let Some(uid) = saved.last_documents.get(&key)
+            && let Ok(Some(id)) = self.session.project.document_id_by_uid(uid)
+            && self.session.open_document_id() != Some(id)
+        {
+            let _ = self.open_document(id);
+        }
+        self.settings = Some((file.to_owned(), saved));
+        self
+    }
+
+    /// Writes the settings if anything remembered changed this frame.
+    fn remember_settings(&mut self, ctx: &egui::Context) {
+        let Some((file, saved)) = &self.settings else {
+            return;
+        };
+        let mut now = saved.clone();
+        now.theme =
+            Some(settings::Settings::theme_name(ctx.options(|o| o.theme_preference)).into());
+        now.font_size = Some(self.ui.font_size);
+        now.snap_words = Some(self.ui.snap_words);
+        now.show_documents = Some(self.ui.show_documents);
+        now.show_details = Some(self.ui.show_details);
+        let (outer, inner) = ctx.input(|i| (i.viewport().outer_rect, i.viewport().inner_rect));
+        if let (Some(outer), Some(inner)) = (outer, inner) {
+            now.window = Some([outer.min.x, outer.min.y, inner.width(), inner.height()]);
+        }
+        let project = self.session.project.path();
+        now.last_project = Some(
+            project
+                .canonicalize()
+                .unwrap_or_else(|_| project.to_owned()),
+        );
+        if let Some(open) = &self.session.open {
+            now.last_documents
+                .insert(project.display().to_string(), open.info.uid.clone());
+        }
+        if now != *saved {
+            now.save(file);
+            self.settings = Some((file.clone(), now));
+        }
     }
 
     /// Opens the window asking who is annotating (the OS user name said nothing).
@@ -123,6 +195,16 @@ impl StetApp {
     /// Who is annotating.
     pub fn annotator(&self) -> &str {
         &self.session.annotator
+    }
+
+    /// The article's text size, in points.
+    pub fn font_size(&self) -> f32 {
+        self.ui.font_size
+    }
+
+    /// Whether selections snap to whole words.
+    pub fn snaps_to_words(&self) -> bool {
+        self.ui.snap_words
     }
 
     /// The id of the document in the article view.
@@ -180,6 +262,9 @@ impl StetApp {
     /// Draws the whole window into `ui` and applies what the user did.
     pub fn ui(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
+        if let Some(theme) = self.pending_theme.take() {
+            ctx.set_theme(theme);
+        }
         self.collect_edits(Duration::ZERO);
         self.read_dropped_files(&ctx);
         self.read_keys(&ctx);
@@ -227,6 +312,7 @@ impl StetApp {
         self.apply_commands(&ctx);
         self.poll_jobs();
         self.watch_project();
+        self.remember_settings(&ctx);
         if !self.commands.is_empty() || self.is_saving() {
             ctx.request_repaint_after(Duration::from_millis(30));
         }
