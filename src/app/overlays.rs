@@ -113,6 +113,23 @@ fn link_chooser(ctx: &egui::Context, session: &Session, state: &UiState) -> Opti
     chosen.map(Command::LinkAs)
 }
 
+/// A prompt's one-line field under its caption, holding the keyboard; whether Enter was
+/// pressed in it.
+fn prompt_field(ui: &mut egui::Ui, text: &mut String, caption: &str, width: f32) -> bool {
+    let caption = ui.label(caption);
+    let response = ui
+        .add(egui::TextEdit::singleline(text).desired_width(width))
+        .labelled_by(caption.id);
+    let enter = ui.input(|i| i.key_pressed(egui::Key::Enter));
+    if enter && (response.lost_focus() || response.has_focus()) {
+        return true;
+    }
+    if !response.has_focus() {
+        response.request_focus();
+    }
+    false
+}
+
 /// The typed-path prompt: modal, in the middle of the window, the path field holding the
 /// keyboard (no shortcut fires while it is open); Enter or OK answers, Esc or Cancel closes.
 fn path_prompt(ctx: &egui::Context, state: &mut UiState) -> Option<Command> {
@@ -121,17 +138,12 @@ fn path_prompt(ctx: &egui::Context, state: &mut UiState) -> Option<Command> {
     let mut cancel = false;
     let modal = egui::Modal::new(egui::Id::unique("path prompt")).show(ctx, |ui| {
         ui.heading(prompt.kind.title());
-        let caption =
-            ui.label("No file dialog is available on this desktop. Type or paste a path:");
-        let response = ui
-            .add(egui::TextEdit::singleline(&mut prompt.text).desired_width(420.0))
-            .labelled_by(caption.id);
-        let enter = ui.input(|i| i.key_pressed(egui::Key::Enter));
-        if enter && (response.lost_focus() || response.has_focus()) {
-            submit = true;
-        } else if !response.has_focus() {
-            response.request_focus();
-        }
+        submit = prompt_field(
+            ui,
+            &mut prompt.text,
+            "No file dialog is available on this desktop. Type or paste a path:",
+            420.0,
+        );
         ui.horizontal(|ui| {
             submit |= ui.button("OK").clicked();
             cancel |= ui.button("Cancel").clicked();
@@ -167,16 +179,7 @@ fn name_prompt(ctx: &egui::Context, session: &Session, state: &mut UiState) -> O
         } else {
             ui.label("New spans, notes and reviews in this window are kept under this name.");
         }
-        let caption = ui.label("Your name:");
-        let response = ui
-            .add(egui::TextEdit::singleline(&mut prompt.text).desired_width(320.0))
-            .labelled_by(caption.id);
-        let enter = ui.input(|i| i.key_pressed(egui::Key::Enter));
-        if enter && (response.lost_focus() || response.has_focus()) {
-            submit = true;
-        } else if !response.has_focus() {
-            response.request_focus();
-        }
+        submit = prompt_field(ui, &mut prompt.text, "Your name:", 320.0);
         if let Some(problem) = &prompt.problem {
             ui.colored_label(ui.visuals().error_fg_color, problem);
         }

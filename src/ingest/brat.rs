@@ -15,7 +15,7 @@ use super::{
     Article, ArticleRelation, ArticleSpan, DeclaredLabel, IngestError, Problem, SourceFormat,
     first_line_title,
 };
-use crate::model::{Attributes, CharIndex, CharRange};
+use crate::model::{CharIndex, CharRange};
 
 /// The attribute brat corpora use for whose annotation a line is (`A1 Annotator T1 ana`).
 const ANNOTATOR_ATTRIBUTE: &str = "Annotator";
@@ -275,15 +275,9 @@ fn read_standoff(
                     return Err(fail(format!("{id} is defined twice")));
                 }
                 spans.insert(id, article.spans.len());
-                article.spans.push(ArticleSpan {
-                    range,
-                    label: label.to_owned(),
-                    annotator: None,
-                    note: String::new(),
-                    uid: None,
-                    attributes: Attributes::new(),
-                    origin: None,
-                });
+                article
+                    .spans
+                    .push(ArticleSpan::new(range, label.to_owned()));
             }
             Some('R' | 'A' | 'M' | '#') => later.push((number, line)),
             Some('E') => unheld.events += 1,
@@ -407,13 +401,7 @@ mod tests {
     }
 
     fn covered(article: &Article, i: usize) -> String {
-        let r = article.spans[i].range;
-        article
-            .text
-            .chars()
-            .skip(r.start)
-            .take(r.end - r.start)
-            .collect()
+        article.covered(article.spans[i].range)
     }
 
     #[test]

@@ -11,7 +11,7 @@ use std::path::Path;
 
 use super::sniff::is_tag;
 use super::{Article, ArticleSpan, IngestError, Problem, SourceFormat, make_title};
-use crate::model::{Attributes, CharRange};
+use crate::model::CharRange;
 
 /// Reads a decoded CoNLL file: one article per `-DOCSTART-` document (the whole file when it
 /// has none).
@@ -134,15 +134,10 @@ impl Builder {
     /// Ends the chunk being read at the last token.
     fn close(&mut self) {
         if let Some((label, start)) = self.open.take() {
-            self.spans.push(ArticleSpan {
-                range: CharRange::new(start, self.last_end),
+            self.spans.push(ArticleSpan::new(
+                CharRange::new(start, self.last_end),
                 label,
-                annotator: None,
-                note: String::new(),
-                uid: None,
-                attributes: Attributes::new(),
-                origin: None,
-            });
+            ));
         }
     }
 
@@ -177,12 +172,7 @@ mod tests {
             .spans
             .iter()
             .map(|s| {
-                let text: String = article
-                    .text
-                    .chars()
-                    .skip(s.range.start)
-                    .take(s.range.end - s.range.start)
-                    .collect();
+                let text = article.covered(s.range);
                 (s.label.clone(), text)
             })
             .collect()

@@ -589,15 +589,7 @@ impl<'t> SpanChecker<'t> {
                 let end = offset(n, triple.get(1), "end")?;
                 let range = self.range(n, start, end)?;
                 let label = label(n, range, triple.get(2))?;
-                Ok(ArticleSpan {
-                    range,
-                    label,
-                    annotator: None,
-                    note: String::new(),
-                    uid: None,
-                    attributes: Attributes::new(),
-                    origin: None,
-                })
+                Ok(ArticleSpan::new(range, label))
             }
         }
     }
@@ -706,12 +698,7 @@ mod tests {
 
     /// The span's text counted in code points, as Python or the store would slice it.
     fn covered(article: &Article, span: &ArticleSpan) -> String {
-        article
-            .text
-            .chars()
-            .skip(span.range.start)
-            .take(span.range.end - span.range.start)
-            .collect()
+        article.covered(span.range)
     }
 
     #[test]

@@ -24,7 +24,7 @@ use super::{
     Article, ArticleRelation, ArticleSpan, IngestError, Problem, ReadOptions, SourceFormat,
     first_line_title,
 };
-use crate::model::{Attributes, CharIndex, CharRange, Origin};
+use crate::model::{CharIndex, CharRange, Origin};
 
 /// The layer predictions go to when they name no model.
 const PREDICTIONS_LAYER: &str = "predictions";
@@ -276,13 +276,10 @@ fn read_results(
                             .push(article.spans.len());
                     }
                     article.spans.push(ArticleSpan {
-                        range,
-                        label: label.to_owned(),
                         annotator: own.or(annotator).map(str::to_owned),
                         note: note.clone(),
-                        uid: None,
-                        attributes: Attributes::new(),
                         origin,
+                        ..ArticleSpan::new(range, label)
                     });
                 }
             }
@@ -491,13 +488,8 @@ fn read_min(items: Vec<Value>, options: &ReadOptions) -> Result<Vec<Article>, (u
                         .filter(|l| !l.trim().is_empty())
                         .ok_or((n, format!("region {range}: a label must be a name")))?;
                     article.spans.push(ArticleSpan {
-                        range,
-                        label: label.to_owned(),
                         annotator: annotator.clone(),
-                        note: String::new(),
-                        uid: None,
-                        attributes: Attributes::new(),
-                        origin: None,
+                        ..ArticleSpan::new(range, label)
                     });
                 }
             }
@@ -515,13 +507,7 @@ mod tests {
     }
 
     fn covered(article: &Article, i: usize) -> String {
-        let r = article.spans[i].range;
-        article
-            .text
-            .chars()
-            .skip(r.start)
-            .take(r.end - r.start)
-            .collect()
+        article.covered(article.spans[i].range)
     }
 
     #[test]

@@ -185,6 +185,33 @@ pub struct ArticleSpan {
     pub origin: Option<Origin>,
 }
 
+impl ArticleSpan {
+    /// A span with its label and nothing else: no annotator, note, uid, attributes or
+    /// origin of its own.
+    pub fn new(range: CharRange, label: impl Into<String>) -> Self {
+        Self {
+            range,
+            label: label.into(),
+            annotator: None,
+            note: String::new(),
+            uid: None,
+            attributes: Attributes::new(),
+            origin: None,
+        }
+    }
+}
+
+impl Article {
+    /// The text `range` covers, by code points (readers' tests check spans with it).
+    pub fn covered(&self, range: CharRange) -> String {
+        self.text
+            .chars()
+            .skip(range.start)
+            .take(range.end.saturating_sub(range.start))
+            .collect()
+    }
+}
+
 /// A link read with an article: a relation kind from one of its spans to another (indices
 /// into [`Article::spans`]); the kind is checked against a scheme by the store.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]

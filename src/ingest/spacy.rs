@@ -36,8 +36,8 @@ use serde_json::Value as Json;
 use super::{
     Article, ArticleSpan, IngestError, Problem, SourceFormat, first_line_title, make_title,
 };
+use crate::model::CharRange;
 use crate::model::spacy_strings::{string_id, symbol};
-use crate::model::{Attributes, CharRange};
 use msgpack::Value;
 
 /// spaCy's attribute ids (`spacy.attrs.IDS`).
@@ -524,15 +524,7 @@ impl Found {
         if !self.seen.insert((range, label.to_owned())) {
             return;
         }
-        self.spans.push(ArticleSpan {
-            range,
-            label: label.to_owned(),
-            annotator: None,
-            note: String::new(),
-            uid: None,
-            attributes: Attributes::new(),
-            origin: None,
-        });
+        self.spans.push(ArticleSpan::new(range, label.to_owned()));
     }
 
     /// What was left out, one line each; `cats` is the `Doc`'s `doc.cats`.
@@ -745,12 +737,7 @@ mod tests {
             .spans
             .iter()
             .map(|s| {
-                let text: String = article
-                    .text
-                    .chars()
-                    .skip(s.range.start)
-                    .take(s.range.end - s.range.start)
-                    .collect();
+                let text = article.covered(s.range);
                 (s.range.start, s.range.end, s.label.as_str(), text)
             })
             .collect();

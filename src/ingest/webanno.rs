@@ -293,13 +293,8 @@ pub fn read_tsv(text: &str, path: &Path) -> Result<Vec<Article>, IngestError> {
             }
         }
         article.spans.push(ArticleSpan {
-            range,
-            label,
-            annotator: None,
-            note: String::new(),
-            uid: None,
             attributes,
-            origin: None,
+            ..ArticleSpan::new(range, label)
         });
     }
     let mut unread = Vec::new();
@@ -356,28 +351,31 @@ fn split_id(entry: &str) -> (&str, Option<String>) {
     (entry, None)
 }
 
-/// A feature value or token without the format's escapes.
+/// A feature value or token without the format's escapes: a backslash before any character
+/// stands for that character (`\t`, `\n` and `\r` for tab, line feed and CR).
 fn unescape_value(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    let mut chars = value.chars();
-    while let Some(c) = chars.next() {
-        if c != '\\' {
-            out.push(c);
-            continue;
-        }
-        match chars.next() {
-            Some('t') => out.push('\t'),
-            Some('n') => out.push('\n'),
-            Some('r') => out.push('\r'),
-            Some(other) => out.push(other),
-            None => out.push('\\'),
-        }
-    }
-    out
+    unescape(value, &[('t', '\t'), ('n', '\n'), ('r', '\r')], false)
 }
 
-/// A `#Text=` line without INCEpTION's escapes (backslash, tab, CR, form feed, backspace).
+/// A `#Text=` line without INCEpTION's escapes (backslash, tab, CR, form feed, backspace);
+/// another backslash is the text's own.
 fn unescape_text(text: &str) -> String {
+    unescape(
+        text,
+        &[
+            ('t', '\t'),
+            ('r', '\r'),
+            ('f', '\u{c}'),
+            ('b', '\u{8}'),
+            ('\\', '\\'),
+        ],
+        true,
+    )
+}
+
+/// `text` with each backslash escape in `escapes` replaced; any other escaped character is
+/// itself, keeping its backslash if `keep_unknown`.
+fn unescape(text: &str, escapes: &[(char, char)], keep_unknown: bool) -> String {
     let mut out = String::with_capacity(text.len());
     let mut chars = text.chars();
     while let Some(c) = chars.next() {
@@ -386,15 +384,15 @@ fn unescape_text(text: &str) -> String {
             continue;
         }
         match chars.next() {
-            Some('t') => out.push('\t'),
-            Some('r') => out.push('\r'),
-            Some('f') => out.push('\u{c}'),
-            Some('b') => out.push('\u{8}'),
-            Some('\\') => out.push('\\'),
-            Some(other) => {
-                out.push('\\');
-                out.push(other);
-            }
+            Some(next) => match escapes.iter().find(|(code, _)| *code == next) {
+                Some((_, meant)) => out.push(*meant),
+                None => {
+                    if keep_unknown {
+                        out.push('\\');
+                    }
+                    out.push(next);
+                }
+            },
             None => out.push('\\'),
         }
     }
@@ -414,12 +412,7 @@ mod tests {
             .spans
             .iter()
             .map(|s| {
-                let text: String = article
-                    .text
-                    .chars()
-                    .skip(s.range.start)
-                    .take(s.range.end - s.range.start)
-                    .collect();
+                let text = article.covered(s.range);
                 (s.label.clone(), text)
             })
             .collect()
