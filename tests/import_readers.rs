@@ -82,6 +82,23 @@ fn label_texts(records: &[Value]) -> BTreeMap<(String, String), usize> {
     all
 }
 
+/// A record's spans as (start, end, label, covered text), in the record's order.
+fn located(record: &Value) -> Vec<(u64, u64, String, String)> {
+    record["spans"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["start"].as_u64().unwrap(),
+                s["end"].as_u64().unwrap(),
+                s["label"].as_str().unwrap().to_owned(),
+                covered(record, s),
+            )
+        })
+        .collect()
+}
+
 fn span_count(records: &[Value]) -> usize {
     records
         .iter()
@@ -294,19 +311,7 @@ fn conll_files_of_every_tag_scheme_give_their_chunks() {
                 doc["sentences"].as_u64().unwrap() as usize,
                 "{name}: sentences"
             );
-            let got: Vec<(u64, u64, String, String)> = record["spans"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|s| {
-                    (
-                        s["start"].as_u64().unwrap(),
-                        s["end"].as_u64().unwrap(),
-                        s["label"].as_str().unwrap().to_owned(),
-                        covered(record, s),
-                    )
-                })
-                .collect();
+            let got = located(record);
             let mut wanted: Vec<(u64, u64, String, String)> = doc["chunk_list"]
                 .as_array()
                 .unwrap()
@@ -425,19 +430,7 @@ fn label_studio_exports_give_their_regions() {
         );
         assert!(ok, "{name}: {stderr}");
         let records = export_jsonl(&project);
-        let mut got: Vec<(u64, u64, String, String)> = records
-            .iter()
-            .flat_map(|r| {
-                r["spans"].as_array().unwrap().iter().map(move |s| {
-                    (
-                        s["start"].as_u64().unwrap(),
-                        s["end"].as_u64().unwrap(),
-                        s["label"].as_str().unwrap().to_owned(),
-                        covered(r, s),
-                    )
-                })
-            })
-            .collect();
+        let mut got: Vec<(u64, u64, String, String)> = records.iter().flat_map(located).collect();
         let mut wanted: Vec<(u64, u64, String, String)> = file["regions"]
             .as_array()
             .unwrap()

@@ -168,14 +168,7 @@ mod tests {
     }
 
     fn chunks(article: &Article) -> Vec<(String, String)> {
-        article
-            .spans
-            .iter()
-            .map(|s| {
-                let text = article.covered(s.range);
-                (s.label.clone(), text)
-            })
-            .collect()
+        article.labelled_texts()
     }
 
     fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {

@@ -210,6 +210,14 @@ impl Article {
             .take(range.end.saturating_sub(range.start))
             .collect()
     }
+
+    /// Each span's label and covered text, in order (readers' tests).
+    pub fn labelled_texts(&self) -> Vec<(String, String)> {
+        self.spans
+            .iter()
+            .map(|s| (s.label.clone(), self.covered(s.range)))
+            .collect()
+    }
 }
 
 /// A link read with an article: a relation kind from one of its spans to another (indices

@@ -408,14 +408,7 @@ mod tests {
     }
 
     fn spans(article: &Article) -> Vec<(String, String)> {
-        article
-            .spans
-            .iter()
-            .map(|s| {
-                let text = article.covered(s.range);
-                (s.label.clone(), text)
-            })
-            .collect()
+        article.labelled_texts()
     }
 
     #[test]
