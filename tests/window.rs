@@ -499,3 +499,23 @@ fn theme_text_size_snapping_panels_and_the_open_document_survive_a_restart() {
         "the list stays hidden"
     );
 }
+
+#[test]
+fn the_article_says_where_it_came_from_and_a_new_project_says_how_to_tag() {
+    let setup = setup();
+    let mut harness = app(&setup);
+    // The newswire's reader kept its news code; the line names the format and the file.
+    harness.get_by_label_contains("newswire · newswire.txt");
+    harness.get_by_label_contains("news code: ۱۱۶۵۳۸۱");
+    // Nothing tagged yet in the project: the hint names the label keys.
+    harness.get_by_label_contains("then press a label's key: 1 claim · 2 quote");
+    drag_over(&mut harness, "White House");
+    press(&mut harness, Key::Num1);
+    harness.run();
+    assert!(
+        harness
+            .query_by_label_contains("then press a label's key")
+            .is_none(),
+        "the hint goes once the first span is made"
+    );
+}

@@ -50,6 +50,7 @@ pub fn article_panel(ui: &mut egui::Ui, session: &Session, state: &mut UiState) 
         return empty_project(ui);
     };
     let mut commands = toolbar(ui, session, state);
+    document_facts(ui, open, session);
     if state.search.open {
         commands.extend(search_bar(ui, session, state));
     }
@@ -77,6 +78,51 @@ pub fn article_panel(ui: &mut egui::Ui, session: &Session, state: &mut UiState) 
         });
     }
     commands
+}
+
+/// Under the toolbar: where the document came from and what its reader kept (a newswire's
+/// news code), in one weak line; and, while the project has no span at all, how to make one.
+fn document_facts(ui: &mut egui::Ui, open: &super::session::OpenDocument, session: &Session) {
+    let source = std::path::Path::new(&open.info.source)
+        .file_name()
+        .map_or_else(
+            || open.info.source.clone(),
+            |n| n.to_string_lossy().into_owned(),
+        );
+    let mut facts = vec![open.info.format.clone(), source];
+    for (key, value) in &open.meta {
+        // Short facts only: a trailer or a nested record would crowd the line.
+        let text = match value {
+            serde_json::Value::String(s) if s.chars().count() <= 40 && !s.contains('\n') => {
+                s.clone()
+            }
+            serde_json::Value::Number(n) => n.to_string(),
+            _ => continue,
+        };
+        if key == "news_code_ascii" {
+            continue;
+        }
+        facts.push(format!("{}: {text}", key.replace('_', " ")));
+    }
+    ui.add(egui::Label::new(RichText::new(facts.join(" · ")).weak()).truncate());
+    if session.documents.all.iter().all(|d| d.span_count == 0) {
+        let keys: Vec<String> = session
+            .scheme
+            .labels
+            .iter()
+            .filter_map(|l| Some(format!("{} {}", l.hotkey.as_deref()?, l.name)))
+            .collect();
+        let hint = if keys.is_empty() {
+            "Select text (drag, or double-click a word), then click a label on the right."
+                .to_owned()
+        } else {
+            format!(
+                "Select text (drag, or double-click a word), then press a label's key: {}",
+                keys.join(" · ")
+            )
+        };
+        ui.label(RichText::new(hint).italics());
+    }
 }
 
 /// Below this width the toolbar puts the document's title on a row of its own.

@@ -144,6 +144,8 @@ impl DocumentList {
 /// The document in the article view.
 pub struct OpenDocument {
     pub info: DocumentInfo,
+    /// What the reader kept about the document (a newswire's news code, a task's id).
+    pub meta: serde_json::Map<String, serde_json::Value>,
     pub text: ArticleText,
     /// Every annotator's spans, in reading order.
     pub spans: Vec<Span>,
@@ -229,6 +231,7 @@ impl Session {
         let relations = self.project.relations(id)?;
         self.open = Some(OpenDocument {
             info: doc.info,
+            meta: doc.meta,
             text: ArticleText::new(doc.text),
             spans,
             relations,
