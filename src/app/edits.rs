@@ -66,10 +66,10 @@ impl StetApp {
                     .map(|d| d.slice(&span).to_owned())
                     .unwrap_or_default();
                 self.ui.status.info(format!(
-                    "Tagged {} {}: “{}”",
+                    "Tagged {} {}: {}",
                     span.label,
                     span.range,
-                    shorten(&text, 60)
+                    super::words::quoted(&text, 60)
                 ));
             }
             Edited::SpanChanged { edit, span } => {

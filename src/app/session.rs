@@ -364,10 +364,10 @@ impl Session {
                 let text = span.map_or("", |s| open.text.index().slice(open.text.text(), s.range));
                 let label = span.map_or("", |s| s.label.as_str());
                 let row = format!(
-                    "{} · {label} · {}: “{}”",
+                    "{} · {label} · {}: {}",
                     c.annotator,
                     c.agreement.label(),
-                    super::words::shorten(text, 40)
+                    super::words::quoted(text, 40)
                 );
                 (c.span_id, row)
             })

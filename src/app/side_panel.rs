@@ -110,7 +110,7 @@ fn span_details(ui: &mut egui::Ui, session: &Session, state: &mut UiState) -> Ve
             ui.label(local_time(span.updated_at));
             ui.end_row();
         });
-    ui.add(egui::Label::new(format!("“{}”", shorten(text, 400))).wrap());
+    ui.add(egui::Label::new(super::words::quoted(text, 400)).wrap());
     commands.extend(attributes(ui, session, span));
     commands.extend(links(ui, session, span, state));
     commands.extend(note_editor(ui, span, session.may_edit(span), state));

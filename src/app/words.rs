@@ -5,6 +5,21 @@ use crate::model::Timestamp;
 /// The first `max` characters of `text` on one line, with "…" if cut.
 /// Reads no further into `text` than it needs, so a span over a whole document costs no more
 /// than a short one.
+/// `text` cut to `max` characters between curly quotes, unless it is a quotation that
+/// brings its own marks (a tagged quote, “…”), which are not doubled.
+pub fn quoted(text: &str, max: usize) -> String {
+    const OPENING: [char; 6] = ['“', '"', '«', '„', '‘', '\''];
+    const CLOSING: [char; 6] = ['”', '"', '»', '“', '’', '\''];
+    let short = shorten(text, max);
+    let trimmed = text.trim();
+    let has_own = trimmed.starts_with(OPENING) && trimmed.ends_with(CLOSING);
+    if has_own {
+        short
+    } else {
+        format!("“{short}”")
+    }
+}
+
 pub fn shorten(text: &str, max: usize) -> String {
     let mut chars = text.chars().map(|c| if c == '\n' { ' ' } else { c });
     let mut cut: String = chars.by_ref().take(max).collect();
