@@ -37,7 +37,7 @@ pub fn status_bar(ui: &mut egui::Ui, session: &Session, state: &UiState) -> Opti
                 command = Some(Command::AskName);
             }
             if let Some(label) = &state.sticky_label {
-                ui.label(RichText::new(format!("🔒 {label}")).strong());
+                ui.label(RichText::new(format!("{label} locked")).strong());
             }
         });
     });

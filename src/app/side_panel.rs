@@ -55,7 +55,8 @@ fn label_bar(ui: &mut egui::Ui, session: &Session, state: &UiState) -> Vec<Comma
             }
             let locked = state.sticky_label.as_deref() == Some(label.name.as_str());
             let lock = ui
-                .selectable_label(locked, if locked { "🔒" } else { "🔓" })
+                // In words: the fonts' padlock reads as a chain link at this size.
+                .selectable_label(locked, if locked { "locked" } else { "lock" })
                 .on_hover_text(match label.hotkey.as_deref() {
                     Some(key) => format!(
                         "Lock “{}”: every selection is tagged at once (Shift+{key})",
