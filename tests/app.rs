@@ -882,6 +882,46 @@ fn a_suggestion_is_accepted_with_enter_and_rejected_with_delete_for_good() {
 }
 
 #[test]
+fn rejecting_a_suggestion_is_undone_with_ctrl_z_and_redone() {
+    let setup = setup();
+    let harness = app(&setup);
+    let doc = open_doc(&harness);
+    let troops = offset_of(&harness, "about 70,000 troops");
+    drop(harness);
+    let proposal = [SuggestedSpan {
+        range: CharRange::new(troops, troops + "about 70,000 troops".len()),
+        label: "figure".into(),
+    }];
+    suggest(&setup.project, doc, &proposal);
+    let suggested = |project: &std::path::Path| {
+        stored_spans(project, doc)
+            .into_iter()
+            .filter(|s| s.origin == Origin::Suggested)
+            .count()
+    };
+    let mut harness = app(&setup);
+    let at = rect_of(&harness, troops + 8).center();
+    click_at(&mut harness, at, 1);
+    press(&mut harness, Key::Delete);
+    assert_eq!(suggested(&setup.project), 0);
+    // Undo puts it back and forgets the rejection; redo rejects it again.
+    press_with(&mut harness, Modifiers::COMMAND, Key::Z);
+    assert_eq!(suggested(&setup.project), 1);
+    press_with(&mut harness, Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
+    assert_eq!(suggested(&setup.project), 0);
+    press_with(&mut harness, Modifiers::COMMAND, Key::Z);
+    drop(harness);
+    // Undone, the rejection is forgotten: the recogniser may propose the span again.
+    let again = suggest(&setup.project, doc, &proposal);
+    assert_eq!(again.skipped_rejected, 0);
+    assert_eq!(
+        suggested(&setup.project),
+        1,
+        "the restored suggestion, not a second one"
+    );
+}
+
+#[test]
 fn edit_suggest_proposes_figures_and_quotes_in_the_background_as_nobodys_tags() {
     let setup = setup();
     let mut harness = app(&setup);

@@ -139,7 +139,7 @@ fn a_rejected_suggestion_is_never_proposed_again() {
         let id = p.documents().unwrap()[0].id;
         let figures = p.suggestions(id).unwrap();
         assert_eq!(figures.len(), 1);
-        p.reject_suggestion(figures[0].id).unwrap();
+        p.reject_suggestion("ana", figures[0].id).unwrap();
         assert!(p.suggestions(id).unwrap().is_empty());
     }
     let out = suggest(&project, &[]);

@@ -280,7 +280,7 @@ pub fn apply(project: &mut Project, annotator: &str, edit: &Edit) -> Result<Edit
             Edited::SuggestionAccepted(project.accept_suggestion(annotator, *span)?)
         }
         Edit::RejectSuggestion { span } => {
-            Edited::SuggestionRejected(project.reject_suggestion(*span)?)
+            Edited::SuggestionRejected(project.reject_suggestion(annotator, *span)?)
         }
         Edit::Reject { span, comment } => {
             project.reject_span(annotator, *span, comment)?;

@@ -59,6 +59,16 @@ pub(super) enum Change {
     /// A merge of a colleague's work: recorded for the audit trail and for later merges'
     /// history, never undone.
     Merge(MergeLog),
+    /// A suggestion rejected (deleted with its links, remembered as rejected).
+    RejectSuggestion {
+        span: Span,
+        relations: Vec<Relation>,
+    },
+    /// A rejected suggestion put back (the undo of a rejection).
+    RestoreSuggestion {
+        span: Span,
+        relations: Vec<Relation>,
+    },
 }
 
 /// What kind of edit an op was.
@@ -99,6 +109,8 @@ impl Change {
             Self::AddRelation { .. } => OpKind::AddRelation,
             Self::DeleteRelation { .. } => OpKind::DeleteRelation,
             Self::Merge(_) => OpKind::Merge,
+            Self::RejectSuggestion { .. } => OpKind::DeleteSpan,
+            Self::RestoreSuggestion { .. } => OpKind::AddSpan,
         }
     }
 
@@ -125,13 +137,18 @@ impl Change {
             Self::AddRelation { .. } => "add_relation",
             Self::DeleteRelation { .. } => "delete_relation",
             Self::Merge(_) => "merge",
+            Self::RejectSuggestion { .. } => "reject_suggestion",
+            Self::RestoreSuggestion { .. } => "restore_suggestion",
         }
     }
 
     /// The document the change is about (none for a merge).
     fn document_id(&self) -> Option<i64> {
         match self {
-            Self::AddSpan { span } | Self::DeleteSpan { span } => Some(span.document_id),
+            Self::AddSpan { span }
+            | Self::DeleteSpan { span }
+            | Self::RejectSuggestion { span, .. }
+            | Self::RestoreSuggestion { span, .. } => Some(span.document_id),
             Self::EditSpan { after, .. } => Some(after.document_id),
             Self::SetStatus { document_id, .. }
             | Self::SetVerdict { document_id, .. }
@@ -149,6 +166,8 @@ impl Change {
     pub(super) fn span_copies<'c>(&'c self, out: &mut Vec<SpanCopy<'c>>) {
         match self {
             Self::AddSpan { span } | Self::DeleteSpan { span } => out.push(SpanCopy::Span(span)),
+            // Suggestions are never merged: no history to keep.
+            Self::RejectSuggestion { .. } | Self::RestoreSuggestion { .. } => {}
             Self::EditSpan { before, after } => {
                 out.push(SpanCopy::Span(before));
                 out.push(SpanCopy::Span(after));
@@ -172,7 +191,10 @@ impl Change {
 
     fn span_id(&self) -> Option<i64> {
         match self {
-            Self::AddSpan { span } | Self::DeleteSpan { span } => Some(span.id),
+            Self::AddSpan { span }
+            | Self::DeleteSpan { span }
+            | Self::RejectSuggestion { span, .. }
+            | Self::RestoreSuggestion { span, .. } => Some(span.id),
             Self::EditSpan { after, .. } => Some(after.id),
             Self::SetVerdict { span_id, .. } => Some(*span_id),
             Self::SetStatus { .. } | Self::SetReviewStatus { .. } => None,
@@ -231,6 +253,12 @@ impl Change {
             },
             Self::AddRelation { relation } => Self::DeleteRelation { relation },
             Self::DeleteRelation { relation } => Self::AddRelation { relation },
+            Self::RejectSuggestion { span, relations } => {
+                Self::RestoreSuggestion { span, relations }
+            }
+            Self::RestoreSuggestion { span, relations } => {
+                Self::RejectSuggestion { span, relations }
+            }
             // A merge is final: the log never offers it for undo.
             merge @ Self::Merge(_) => merge,
         }
@@ -260,6 +288,12 @@ impl Change {
             Self::AddRelation { relation } => format!("link {}", relation.kind),
             Self::DeleteRelation { relation } => format!("unlink {}", relation.kind),
             Self::Merge(log) => format!("merge {}", log.source),
+            Self::RejectSuggestion { span, .. } => {
+                format!("reject suggested {} {}", span.label, span.range)
+            }
+            Self::RestoreSuggestion { span, .. } => {
+                format!("restore suggested {} {}", span.label, span.range)
+            }
         }
     }
 
@@ -306,6 +340,10 @@ impl Change {
                 }
             }
             Self::DeleteRelation { relation } => remove_relation(tx, relation.id)?,
+            Self::RejectSuggestion { span, .. } => super::suggestions::reject_in(tx, span)?,
+            Self::RestoreSuggestion { span, relations } => {
+                super::suggestions::restore_in(tx, span, relations)?;
+            }
             Self::Merge(_) => {
                 return Err(StoreError::CorruptOp {
                     id: 0,

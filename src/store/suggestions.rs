@@ -129,25 +129,28 @@ impl Project {
     }
 
     /// Rejects a suggestion: deletes it (with its links) and remembers, for its document,
-    /// never to propose its range and label again.
-    pub fn reject_suggestion(&mut self, span_id: i64) -> Result<Span> {
+    /// never to propose its range and label again. One edit in `annotator`'s log: undo puts
+    /// the suggestion and its links back and forgets the rejection.
+    pub fn reject_suggestion(&mut self, annotator: &str, span_id: i64) -> Result<Span> {
         let span = self.suggestion(span_id)?;
-        let tx = self.write_tx()?;
-        remove_suggestion(&tx, span_id)?;
-        tx.prepare_cached(
-            "INSERT INTO rejected_suggestions(document_id, start, \"end\", label_id, at)
-             SELECT ?1, ?2, ?3, id, ?5 FROM labels WHERE name = ?4
-             ON CONFLICT DO NOTHING",
-        )?
-        .execute(params![
-            span.document_id,
-            span.range.start as i64,
-            span.range.end as i64,
-            span.label,
-            Timestamp::now().0
-        ])?;
-        tx.commit()?;
-        Ok(span)
+        self.apply_logged(annotator, |tx| {
+            let ids: Vec<i64> = tx
+                .prepare_cached("SELECT id FROM relations WHERE from_span = ?1 OR to_span = ?1")?
+                .query_map([span_id], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            let mut relations = Vec::with_capacity(ids.len());
+            for id in ids {
+                if let Some(relation) = super::relations::relation_in(tx, id)? {
+                    relations.push(relation);
+                }
+            }
+            let change = super::ops::Change::RejectSuggestion {
+                span: span.clone(),
+                relations,
+            };
+            reject_in(tx, &span)?;
+            Ok((span.clone(), change))
+        })
     }
 
     /// Accepts a suggestion as `annotator`'s own span (a logged edit) and removes the
@@ -249,6 +252,49 @@ fn rejected_in(conn: &Connection, document_id: i64) -> Result<HashSet<(CharRange
 }
 
 /// Deletes a suggestion and the links it is an end of.
+/// Deletes a suggestion with its links and remembers its range and label as rejected in its
+/// document.
+pub(super) fn reject_in(conn: &Connection, span: &Span) -> Result<()> {
+    remove_suggestion(conn, span.id)?;
+    conn.prepare_cached(
+        "INSERT INTO rejected_suggestions(document_id, start, \"end\", label_id, at)
+         SELECT ?1, ?2, ?3, id, ?5 FROM labels WHERE name = ?4
+         ON CONFLICT DO NOTHING",
+    )?
+    .execute(params![
+        span.document_id,
+        span.range.start as i64,
+        span.range.end as i64,
+        span.label,
+        Timestamp::now().0
+    ])?;
+    Ok(())
+}
+
+/// Undoes [`reject_in`]: the suggestion and its links back, the rejection forgotten.
+pub(super) fn restore_in(conn: &Connection, span: &Span, relations: &[Relation]) -> Result<()> {
+    if span_in(conn, span.id)?.is_none() {
+        write_span(conn, span)?;
+    }
+    for relation in relations {
+        let ends = span_in(conn, relation.from)?.is_some() && span_in(conn, relation.to)?.is_some();
+        if ends && super::relations::relation_in(conn, relation.id)?.is_none() {
+            write_relation(conn, relation)?;
+        }
+    }
+    conn.prepare_cached(
+        "DELETE FROM rejected_suggestions WHERE document_id = ?1 AND start = ?2
+         AND \"end\" = ?3 AND label_id = (SELECT id FROM labels WHERE name = ?4)",
+    )?
+    .execute(params![
+        span.document_id,
+        span.range.start as i64,
+        span.range.end as i64,
+        span.label
+    ])?;
+    Ok(())
+}
+
 fn remove_suggestion(conn: &Connection, span_id: i64) -> Result<()> {
     let links: Vec<i64> = conn
         .prepare_cached("SELECT id FROM relations WHERE from_span = ?1 OR to_span = ?1")?
