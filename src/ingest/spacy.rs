@@ -49,6 +49,9 @@ const SPACY: u64 = 81;
 /// `SpanGroups._EMPTY_BYTES`: an empty msgpack array, for a `Doc` without span groups.
 const NO_GROUPS: &[u8] = &[0x90];
 
+/// How many times its own size a DocBin may unpack to (spaCy's files come to 3–10).
+const MAX_INFLATION: u64 = 100;
+
 /// Reads the `Doc`s of a `DocBin` file's bytes; `path` names the file in errors.
 pub(super) fn read_docbin(bytes: &[u8], path: &Path) -> Result<Vec<Article>, IngestError> {
     let refuse = |why: String| IngestError::file(path, Problem::Record(why));
@@ -56,9 +59,20 @@ pub(super) fn read_docbin(bytes: &[u8], path: &Path) -> Result<Vec<Article>, Ing
         return Err(IngestError::file(path, Problem::Empty));
     }
     let mut message = Vec::new();
+    // A DocBin compresses some 3 to 10 times; far more is a zlib bomb, not a corpus.
+    let limit = (bytes.len() as u64)
+        .saturating_mul(MAX_INFLATION)
+        .max(1 << 20);
     flate2::read::ZlibDecoder::new(bytes)
+        .take(limit + 1)
         .read_to_end(&mut message)
         .map_err(|err| refuse(format!("not a spaCy DocBin: not zlib-compressed ({err})")))?;
+    if message.len() as u64 > limit {
+        return Err(refuse(format!(
+            "spaCy DocBin: it unpacks to more than {MAX_INFLATION} times its size, which no \
+             corpus does; refused"
+        )));
+    }
     let root = msgpack::parse(&message)
         .map_err(|why| refuse(format!("not a spaCy DocBin: not msgpack inside ({why})")))?;
     let bin = DocBin::new(&root).map_err(|why| refuse(format!("spaCy DocBin: {why}")))?;
@@ -894,6 +908,11 @@ mod tests {
             (zlib(b"\xc1"), "not msgpack inside".into()),
             (zlib(b"\x93\x01"), "not msgpack inside".into()),
             (zlib(b"\x80"), "no `attrs`".into()),
+            // 8 MB of zeros packs into a few kB: a bomb, refused before it is parsed.
+            (
+                zlib(&vec![0u8; 8 << 20]),
+                "unpacks to more than 100 times".into(),
+            ),
             (no_tokens.bytes(), "no `tokens`".into()),
             (
                 lost_string.bytes(),
