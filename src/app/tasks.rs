@@ -10,7 +10,6 @@ use crate::export::ExportFilter;
 use crate::model::{LabelScheme, count};
 use crate::review::{AgreementOptions, agreement};
 use crate::store::{Access, GOLD, Project};
-use crate::workflows::import::ADD_LABELS_HINT;
 use crate::workflows::{
     ExportRequest, ImportOptions, ImportReport, SuggestRequest, export_to_path, import_paths_with,
     merge_file, suggest_project,
@@ -241,13 +240,12 @@ impl StetApp {
         if let Some(first) = report.first_document() {
             self.send(super::Command::OpenDocument(first));
         }
-        // The window offers a button for what the command line's hint says.
-        self.ui.problems = report
-            .errors
+        self.ui.problems = report.errors.clone();
+        self.ui.lacking_scheme = report
+            .lacking_scheme
             .iter()
-            .map(|line| line.replace(ADD_LABELS_HINT, ""))
+            .map(|(_, path)| path.clone())
             .collect();
-        self.ui.lacking_scheme = report.lacking_scheme.clone();
         let mut message = report.summary();
         if let Some(first) = message.get(..1) {
             message = first.to_uppercase() + &message[1..];

@@ -63,8 +63,14 @@ pub fn import(args: &ImportArgs) -> anyhow::Result<ExitCode> {
     for line in report.skipped.iter().chain(&report.notes) {
         eprintln!("stet: note: {line}");
     }
-    for line in &report.errors {
-        eprintln!("stet: error: {line}");
+    for (at, line) in report.errors.iter().enumerate() {
+        // A file refused for a name the scheme lacks: say how to bring it in.
+        let hint = if report.lacking_scheme.iter().any(|(i, _)| *i == at) {
+            "; import with --add-labels to add what the file uses to the project's scheme"
+        } else {
+            ""
+        };
+        eprintln!("stet: error: {line}{hint}");
     }
     // Colleagues' exports were merged: the same lines `stet merge` prints.
     for merged in &report.merged {

@@ -24,7 +24,7 @@ use serde_json::{Map, Value};
 
 use crate::model::{Attributes, CharRange, Origin};
 
-pub use decode::{NewlineMap, decode_owned, decode_text, decode_with_map};
+pub use decode::{decode_owned, decode_text};
 pub use walk::{Collected, collect_paths};
 
 /// The kind of file an article came from, as stored in the project's `format` column.
@@ -203,7 +203,8 @@ impl ArticleSpan {
 
 impl Article {
     /// The text `range` covers, by code points (readers' tests check spans with it).
-    pub fn covered(&self, range: CharRange) -> String {
+    #[cfg(test)]
+    pub(crate) fn covered(&self, range: CharRange) -> String {
         self.text
             .chars()
             .skip(range.start)
@@ -212,7 +213,8 @@ impl Article {
     }
 
     /// Each span's label and covered text, in order (readers' tests).
-    pub fn labelled_texts(&self) -> Vec<(String, String)> {
+    #[cfg(test)]
+    pub(crate) fn labelled_texts(&self) -> Vec<(String, String)> {
         self.spans
             .iter()
             .map(|s| (s.label.clone(), self.covered(s.range)))

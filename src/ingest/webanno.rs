@@ -267,7 +267,7 @@ pub fn read_tsv(text: &str, path: &Path) -> Result<Vec<Article>, IngestError> {
         }
     }
     let title = first_line_title(&built).ok_or_else(|| IngestError::file(path, Problem::Blank))?;
-    let mut article = Article::new(title, built.clone(), SourceFormat::WebAnno);
+    let mut article = Article::new(title, built, SourceFormat::WebAnno);
     let mut spans: Vec<Pending> = pending.into_values().chain(singles).collect();
     spans.sort_by_key(|s| s.order);
     for span in spans {

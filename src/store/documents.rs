@@ -75,11 +75,38 @@ pub enum InsertError {
         index: usize,
         label: String,
         message: String,
+        /// The label has no such attribute (rather than a value it refuses).
+        undeclared: bool,
     },
     #[error("relation {index}: {message}")]
-    Relation { index: usize, message: String },
+    Relation {
+        index: usize,
+        message: String,
+        /// The scheme has no relation of that kind (rather than one that does not fit).
+        undeclared: bool,
+    },
     #[error("{0}")]
     Store(#[from] StoreError),
+}
+
+impl InsertError {
+    /// Whether the document was refused only for a name the scheme lacks (a label, an
+    /// attribute, a relation kind), which adding to the scheme would cure.
+    pub fn lacks_scheme(&self) -> bool {
+        matches!(
+            self,
+            Self::Span {
+                error: SpanError::UnknownLabel { .. },
+                ..
+            } | Self::Attribute {
+                undeclared: true,
+                ..
+            } | Self::Relation {
+                undeclared: true,
+                ..
+            }
+        )
+    }
 }
 
 impl From<rusqlite::Error> for InsertError {
@@ -420,17 +447,21 @@ fn insert_one(
 
 /// Refuses attribute values the span's label does not declare or allow.
 fn check_attributes(scheme: &LabelScheme, index: usize, span: &NewSpan) -> Result<(), InsertError> {
-    let refuse = |message: String| InsertError::Attribute {
+    let refuse = |message: String, undeclared: bool| InsertError::Attribute {
         index,
         label: span.label.clone(),
         message,
+        undeclared,
     };
     let label = scheme.label(&span.label);
     for (name, value) in &span.attributes {
-        let def = label
-            .and_then(|l| l.attribute(name))
-            .ok_or_else(|| refuse(format!("{} spans have no attribute {name:?}", span.label)))?;
-        def.check(value).map_err(refuse)?;
+        let def = label.and_then(|l| l.attribute(name)).ok_or_else(|| {
+            refuse(
+                format!("{} spans have no attribute {name:?}", span.label),
+                true,
+            )
+        })?;
+        def.check(value).map_err(|message| refuse(message, false))?;
     }
     Ok(())
 }
@@ -446,7 +477,11 @@ fn insert_relation(
     relation: &NewRelation,
     now: Timestamp,
 ) -> Result<bool, InsertError> {
-    let refuse = |message: String| InsertError::Relation { index, message };
+    let refuse = |message: String| InsertError::Relation {
+        index,
+        message,
+        undeclared: false,
+    };
     let end = |at: usize| {
         doc.spans
             .get(at)
@@ -468,7 +503,11 @@ fn insert_relation(
         },
     );
     if let Some(problem) = link_problem(scheme, &relation.kind, ends) {
-        return Err(refuse(problem));
+        return Err(InsertError::Relation {
+            index,
+            message: problem,
+            undeclared: scheme.relation(&relation.kind).is_none(),
+        });
     }
     let stored = Relation {
         id: 0,

@@ -245,13 +245,6 @@ impl SchemeAdditions {
         self.labels.is_empty() && self.attributes.is_empty() && self.relations.is_empty()
     }
 
-    /// Adds another file's additions.
-    pub fn extend(&mut self, other: Self) {
-        self.labels.extend(other.labels);
-        self.attributes.extend(other.attributes);
-        self.relations.extend(other.relations);
-    }
-
     /// `added labels ORG, PER; attributes ORG.kind; relations works_for` (empty parts left
     /// out).
     pub fn describe(&self) -> String {

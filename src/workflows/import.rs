@@ -52,16 +52,11 @@ pub struct ImportReport {
     /// Colleagues' stet JSONL exports, merged rather than imported (their documents and
     /// spans are counted here, not above).
     pub merged: Vec<MergeReport>,
-    /// What `--add-labels` added to the scheme.
-    pub scheme_added: crate::store::SchemeAdditions,
     /// Files refused only because the scheme lacks a label, attribute or relation kind they
-    /// use: importing them with `add_labels` would take them.
-    pub lacking_scheme: Vec<PathBuf>,
+    /// use (importing them with `add_labels` would take them), with the index of their line
+    /// in `errors`.
+    pub lacking_scheme: Vec<(usize, PathBuf)>,
 }
-
-/// What the error of a file refused for a name the scheme lacks ends with.
-pub const ADD_LABELS_HINT: &str =
-    "; import with --add-labels to add what the file uses to the project's scheme";
 
 impl ImportReport {
     /// The first document the import added or matched, for the app to show.
@@ -464,7 +459,6 @@ fn insert_prepared(
             report
                 .notes
                 .push(format!("{}: {}", path.display(), added.describe()));
-            report.scheme_added.extend(added);
         }
     }
     match batch.insert_documents(&docs) {
@@ -490,24 +484,14 @@ fn insert_prepared(
                 Some(line) => format!("{}:{line}", path.display()),
                 None => path.display().to_string(),
             };
-            // Only what the scheme lacks gets the hint: a relation the wrong way round or a
+            // Only what the scheme lacks can be added: a relation the wrong way round or a
             // value outside a closed list is the file's mistake, not a missing name.
-            let lacks = match &refused {
-                InsertError::Span {
-                    error: crate::model::SpanError::UnknownLabel { .. },
-                    ..
-                } => true,
-                InsertError::Attribute { message, .. } => message.contains("have no attribute"),
-                InsertError::Relation { message, .. } => message.contains("has no relation"),
-                _ => false,
-            };
-            let hint = if lacks {
-                report.lacking_scheme.push(path.to_owned());
-                ADD_LABELS_HINT
-            } else {
-                ""
-            };
-            report.errors.push(format!("{place}: {refused}{hint}"));
+            if refused.lacks_scheme() {
+                report
+                    .lacking_scheme
+                    .push((report.errors.len(), path.to_owned()));
+            }
+            report.errors.push(format!("{place}: {refused}"));
             Ok(())
         }
     }
