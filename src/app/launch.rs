@@ -69,8 +69,12 @@ fn open_project(options: &LaunchOptions) -> anyhow::Result<Project> {
 /// out.
 pub fn run(options: LaunchOptions) -> anyhow::Result<()> {
     let mut options = options;
-    let remembered = super::settings::Settings::default_file()
-        .map(|file| super::settings::Settings::load(&file))
+    // Read once: the launcher takes the window's place and the last project from it, and
+    // hands it to the app.
+    let settings_file = super::settings::Settings::default_file();
+    let remembered = settings_file
+        .as_deref()
+        .map(super::settings::Settings::load)
         .unwrap_or_default();
     // Started with no project named: the last one, if it is still there.
     if options.project.is_none()
@@ -80,7 +84,11 @@ pub fn run(options: LaunchOptions) -> anyhow::Result<()> {
     }
     let mut ask_name = false;
     if !options.annotator_given {
-        match super::whoami::saved() {
+        match remembered
+            .annotator
+            .clone()
+            .filter(|name| super::whoami::refuse(name).is_none())
+        {
             Some(name) => options.annotator = name,
             None => ask_name = super::whoami::is_generic(&options.annotator),
         }
@@ -88,6 +96,9 @@ pub fn run(options: LaunchOptions) -> anyhow::Result<()> {
     let screen = match open_project(&options) {
         Ok(project) => {
             let mut app = StetApp::new(project, options.annotator.clone(), Box::new(RfdDialogs))?;
+            if let Some(file) = &settings_file {
+                app = app.with_settings(file, remembered.clone());
+            }
             if ask_name {
                 app = app.asking_name();
             }

@@ -55,11 +55,19 @@ pub struct StetApp {
     commands: Vec<Command>,
     /// How long a frame waits for an edit before showing "saving…".
     edit_wait: Duration,
-    /// Where the window's settings are remembered, and what was last written there (none in
+    /// Where the window's settings are remembered and what was last written there (none in
     /// tests that do not ask for it).
-    settings: Option<(std::path::PathBuf, settings::Settings)>,
+    settings: Option<RememberedSettings>,
     /// The remembered theme, set on the first frame (it needs the context).
     pending_theme: Option<egui::ThemePreference>,
+}
+
+/// The settings file, what it holds now, and the open project's path with its canonical
+/// form (the key the settings use).
+struct RememberedSettings {
+    file: std::path::PathBuf,
+    saved: settings::Settings,
+    project: Option<(std::path::PathBuf, std::path::PathBuf)>,
 }
 
 impl StetApp {
@@ -69,12 +77,7 @@ impl StetApp {
         annotator: String,
         dialogs: Box<dyn FileDialogs>,
     ) -> anyhow::Result<Self> {
-        let mut app = Self::with_recent(project, annotator, dialogs, RecentProjects::load())?;
-        app.ui.saves_name = true;
-        Ok(match settings::Settings::default_file() {
-            Some(file) => app.with_settings_file(&file),
-            None => app,
-        })
+        Self::with_recent(project, annotator, dialogs, RecentProjects::load())
     }
 
     /// An app that keeps its recent-projects list in memory only (tests, scripted runs).
@@ -112,8 +115,13 @@ impl StetApp {
     /// Remembers the window's settings in `file` (read now, written whenever they change):
     /// theme, text size, snapping, side panels, the window's place, and the project's last
     /// document, which is opened.
-    pub fn with_settings_file(mut self, file: &std::path::Path) -> Self {
+    pub fn with_settings_file(self, file: &std::path::Path) -> Self {
         let saved = settings::Settings::load(file);
+        self.with_settings(file, saved)
+    }
+
+    /// [`Self::with_settings_file`] with the file already read (the launcher reads it once).
+    pub fn with_settings(mut self, file: &std::path::Path, saved: settings::Settings) -> Self {
         if let Some(size) = saved.font_size {
             self.ui.font_size = size.clamp(9.0, 40.0);
         }
@@ -134,40 +142,68 @@ impl StetApp {
         {
             let _ = self.open_document(id);
         }
-        self.settings = Some((file.to_owned(), saved));
+        self.settings = Some(RememberedSettings {
+            file: file.to_owned(),
+            saved,
+            project: None,
+        });
         self
     }
 
-    /// Writes the settings if anything remembered changed this frame.
+    /// Remembers the name given in the window for the next start (when settings are kept).
+    pub(crate) fn remember_annotator(&mut self, name: &str) {
+        if let Some(remembered) = &mut self.settings {
+            remembered.saved.annotator = Some(name.to_owned());
+            remembered.saved.save(&remembered.file);
+        }
+    }
+
+    /// Writes the settings if anything remembered changed this frame (a few comparisons a
+    /// frame; the file is written only on a change).
     fn remember_settings(&mut self, ctx: &egui::Context) {
-        let Some((file, saved)) = &self.settings else {
+        let Some(remembered) = &mut self.settings else {
             return;
         };
-        let mut now = saved.clone();
-        now.theme =
-            Some(settings::Settings::theme_name(ctx.options(|o| o.theme_preference)).into());
-        now.font_size = Some(self.ui.font_size);
-        now.snap_words = Some(self.ui.snap_words);
-        now.show_documents = Some(self.ui.show_documents);
-        now.show_details = Some(self.ui.show_details);
+        let path = self.session.project.path();
+        // The project's canonical path, worked out once per project rather than each frame.
+        if remembered.project.as_ref().is_none_or(|(p, _)| p != path) {
+            let canonical = path.canonicalize().unwrap_or_else(|_| path.to_owned());
+            remembered.project = Some((path.to_owned(), canonical));
+        }
+        let theme = settings::Settings::theme_name(ctx.options(|o| o.theme_preference));
         let (outer, inner) = ctx.input(|i| (i.viewport().outer_rect, i.viewport().inner_rect));
-        if let (Some(outer), Some(inner)) = (outer, inner) {
-            now.window = Some([outer.min.x, outer.min.y, inner.width(), inner.height()]);
+        let window = match (outer, inner) {
+            (Some(outer), Some(inner)) => {
+                Some([outer.min.x, outer.min.y, inner.width(), inner.height()])
+            }
+            _ => remembered.saved.window,
+        };
+        let document = self.session.open.as_ref().map(|open| &open.info.uid);
+        let saved = &mut remembered.saved;
+        let key = path.display().to_string();
+        let canonical = remembered.project.as_ref().map(|(_, c)| c);
+        let unchanged = saved.theme.as_deref() == Some(theme)
+            && saved.font_size == Some(self.ui.font_size)
+            && saved.snap_words == Some(self.ui.snap_words)
+            && saved.show_documents == Some(self.ui.show_documents)
+            && saved.show_details == Some(self.ui.show_details)
+            && saved.window == window
+            && saved.last_project.as_ref() == canonical
+            && document.is_none_or(|uid| saved.last_documents.get(&key) == Some(uid));
+        if unchanged {
+            return;
         }
-        let project = self.session.project.path();
-        now.last_project = Some(
-            project
-                .canonicalize()
-                .unwrap_or_else(|_| project.to_owned()),
-        );
-        if let Some(open) = &self.session.open {
-            now.last_documents
-                .insert(project.display().to_string(), open.info.uid.clone());
+        saved.theme = Some(theme.to_owned());
+        saved.font_size = Some(self.ui.font_size);
+        saved.snap_words = Some(self.ui.snap_words);
+        saved.show_documents = Some(self.ui.show_documents);
+        saved.show_details = Some(self.ui.show_details);
+        saved.window = window;
+        saved.last_project = canonical.cloned();
+        if let Some(uid) = document {
+            saved.last_documents.insert(key, uid.clone());
         }
-        if now != *saved {
-            now.save(file);
-            self.settings = Some((file.clone(), now));
-        }
+        saved.save(&remembered.file);
     }
 
     /// Opens the window asking who is annotating (the OS user name said nothing).

@@ -1,5 +1,6 @@
 //! What the window remembers across restarts: theme, text size, snapping, which side panels
-//! show, the window's place and size, the last project and each project's last document.
+//! show, the window's place and size, the last project and each project's last document, and
+//! the name given as "who is annotating".
 //! Kept as JSON in the platform config folder (`settings.json`); a missing or unreadable
 //! file is the defaults, never an error.
 
@@ -22,6 +23,8 @@ pub struct Settings {
     /// The window's outer position and inner size: x, y, width, height.
     pub window: Option<[f32; 4]>,
     pub last_project: Option<PathBuf>,
+    /// The name last given in the window's "who is annotating" prompt.
+    pub annotator: Option<String>,
     /// Each project's (by path) last open document (by uid).
     pub last_documents: BTreeMap<String, String>,
 }
@@ -86,6 +89,7 @@ mod tests {
             theme: Some("dark".into()),
             font_size: Some(20.0),
             window: Some([10.0, 20.0, 900.0, 600.0]),
+            annotator: Some("Bea Lind".into()),
             ..Settings::default()
         };
         settings

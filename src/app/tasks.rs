@@ -294,9 +294,7 @@ impl StetApp {
             self.session.open_document(open)?;
         }
         self.ui.document_changed();
-        if self.ui.saves_name {
-            super::whoami::save(&name);
-        }
+        self.remember_annotator(&name);
         self.ui
             .status
             .info(format!("Annotating as {name}: new spans are {name}'s"));

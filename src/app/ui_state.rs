@@ -43,8 +43,6 @@ pub struct UiState {
     pub path_prompt: Option<PathPrompt>,
     /// The "who is annotating" prompt, with the name being typed.
     pub name_prompt: Option<NamePrompt>,
-    /// Whether a name given in the window is kept for the next start (not in tests).
-    pub saves_name: bool,
     /// Whether the document list (left) and the labels and details (right) are shown.
     pub show_documents: bool,
     pub show_details: bool,
@@ -91,7 +89,6 @@ impl UiState {
             comment: String::new(),
             path_prompt: None,
             name_prompt: None,
-            saves_name: false,
             show_documents: true,
             show_details: true,
             status: StatusLine::default(),

@@ -1,8 +1,6 @@
-//! Who is annotating: the name every span of this window is credited to, kept in the
-//! platform config folder once someone has said it, so that colleagues who share an OS login
-//! (`root`, a shared desk account) do not share a layer.
-
-use std::path::PathBuf;
+//! Who is annotating: the name every span of this window is credited to (remembered in the
+//! settings once someone has said it), so that colleagues who share an OS login (`root`, a
+//! shared desk account) do not share a layer.
 
 /// OS user names that say nothing about who is at the keyboard: the window asks.
 const GENERIC_NAMES: &[&str] = &[
@@ -43,28 +41,6 @@ pub fn refuse(name: &str) -> Option<String> {
         return Some("a name is one line of text".into());
     }
     None
-}
-
-/// Where the name is kept (`annotator.txt` in the config folder).
-fn file() -> Option<PathBuf> {
-    directories::ProjectDirs::from("", "", "stet").map(|d| d.config_dir().join("annotator.txt"))
-}
-
-/// The name someone gave the window before, if any.
-pub fn saved() -> Option<String> {
-    let text = std::fs::read_to_string(file()?).ok()?;
-    let name = text.trim();
-    (refuse(name).is_none()).then(|| name.to_owned())
-}
-
-/// Keeps `name` for the next start; a failure to save is not worth an error.
-pub fn save(name: &str) {
-    if let Some(file) = file() {
-        if let Some(dir) = file.parent() {
-            let _ = std::fs::create_dir_all(dir);
-        }
-        let _ = std::fs::write(file, format!("{name}\n"));
-    }
 }
 
 #[cfg(test)]
